@@ -1,0 +1,19 @@
+//! One module per verb; [`run`] dispatches.
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+
+mod version;
+
+/// Exit status for usage errors and invalid input, as clap uses for its own.
+pub(crate) fn exit_usage() -> ExitCode {
+    ExitCode::from(2)
+}
+
+/// Runs the command `cli` names.
+pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Version(command) => version::run(command),
+    }
+}

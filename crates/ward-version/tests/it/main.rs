@@ -1,0 +1,15 @@
+//! ward-version's integration tests: one binary, one module per concern.
+//!
+//! - `vectors`: other projects' own version-ordering test data, from `../shared/data`.
+//! - `reference`: differential tests against the reference implementations (npm's `semver`,
+//!   `packaging`, Maven, RubyGems, Composer, dpkg, rpm, `univers`), on generated cases.
+//! - `properties`: proptest properties every scheme must hold.
+//!
+//! Suites that need something outside the repository skip with a printed reason when it is
+//! missing, unless `WARD_REQUIRE_SHARED_DATA=1` / `WARD_REQUIRE_REFERENCE=1` make them
+//! required, as `.ci/run` does.
+
+mod properties;
+mod reference;
+mod support;
+mod vectors;
