@@ -77,11 +77,21 @@ pub(crate) struct CheckArgs {
     pub(crate) ecosystem: String,
     /// The version to test.
     #[arg(value_name = "VERSION", allow_hyphen_values = true)]
-    pub(crate) version: String,
+    pub(crate) candidate: String,
     /// The range, in the ecosystem's native syntax. Quote it: shells treat < > | ~ * specially.
     #[arg(value_name = "RANGE", allow_hyphen_values = true)]
     pub(crate) range: String,
     /// Also print, on standard error, the intervals the range was read as.
     #[arg(long)]
     pub(crate) explain: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn arguments_are_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

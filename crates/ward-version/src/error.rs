@@ -69,7 +69,7 @@ pub struct RangeError {
     pub reason: Cow<'static, str>,
     /// The version inside the range that did not parse, when that was the problem.
     #[source]
-    pub version: Option<VersionError>,
+    pub version: Option<Box<VersionError>>,
 }
 
 impl RangeError {
@@ -98,7 +98,7 @@ impl RangeError {
             input: shorten(input),
             offset: None,
             reason: "it contains an invalid version".into(),
-            version: Some(err),
+            version: Some(Box::new(err)),
         }
     }
 

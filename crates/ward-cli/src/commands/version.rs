@@ -34,7 +34,7 @@ fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
 
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let scheme = scheme(&args.ecosystem)?;
-    let version = scheme.parse_version(&args.version)?;
+    let version = scheme.parse_version(&args.candidate)?;
     let range = scheme.parse_range(&args.range)?;
     if args.explain {
         writeln!(

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 
 /// `../shared/data`, or `$WARD_SHARED_DATA`. `None` (with the reason printed) when absent and
 /// not required; a failure when `WARD_REQUIRE_SHARED_DATA=1`.
-pub fn shared_data() -> Option<PathBuf> {
+pub(crate) fn shared_data() -> Option<PathBuf> {
     let dir = match env::var_os("WARD_SHARED_DATA") {
         Some(dir) => PathBuf::from(dir),
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
@@ -27,14 +27,14 @@ pub fn shared_data() -> Option<PathBuf> {
 
 /// The directory `.ci/install-references` installs the reference implementations into:
 /// `$WARD_REFERENCE_DIR`, by default `/var/tmp/ward-reference`.
-pub fn reference_dir() -> PathBuf {
+pub(crate) fn reference_dir() -> PathBuf {
     env::var_os("WARD_REFERENCE_DIR")
         .map_or_else(|| PathBuf::from("/var/tmp/ward-reference"), PathBuf::from)
 }
 
 /// Whether a reference implementation is usable; prints why not, or fails when
 /// `WARD_REQUIRE_REFERENCE=1`.
-pub fn reference_available(name: &str, available: bool, hint: &str) -> bool {
+pub(crate) fn reference_available(name: &str, available: bool, hint: &str) -> bool {
     if !available {
         skip_or_fail(
             "WARD_REQUIRE_REFERENCE",
@@ -47,7 +47,7 @@ pub fn reference_available(name: &str, available: bool, hint: &str) -> bool {
 }
 
 /// Whether `program` can be run at all.
-pub fn has_program(program: &str, version_arg: &str) -> bool {
+pub(crate) fn has_program(program: &str, version_arg: &str) -> bool {
     Command::new(program)
         .arg(version_arg)
         .stdout(Stdio::null())
@@ -58,7 +58,7 @@ pub fn has_program(program: &str, version_arg: &str) -> bool {
 
 /// Runs an oracle: feeds `input` on standard input, returns standard output, one answer per
 /// line. Panics with the oracle's standard error when it fails.
-pub fn run_oracle(command: &mut Command, input: &str) -> Vec<String> {
+pub(crate) fn run_oracle(command: &mut Command, input: &str) -> Vec<String> {
     let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -87,7 +87,7 @@ pub fn run_oracle(command: &mut Command, input: &str) -> Vec<String> {
 }
 
 /// The path of an oracle script in `tests/oracles/`.
-pub fn oracle_script(name: &str) -> PathBuf {
+pub(crate) fn oracle_script(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/oracles")
         .join(name)
@@ -95,7 +95,7 @@ pub fn oracle_script(name: &str) -> PathBuf {
 
 /// Compares answers case by case; fails listing up to 20 disagreements and how many there
 /// were. Prints how many cases ran.
-pub fn assert_agreement(suite: &str, cases: &[String], ours: &[String], theirs: &[String]) {
+pub(crate) fn assert_agreement(suite: &str, cases: &[String], ours: &[String], theirs: &[String]) {
     assert_eq!(
         ours.len(),
         cases.len(),
