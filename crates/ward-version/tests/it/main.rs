@@ -12,6 +12,7 @@
 
 #![allow(clippy::print_stderr)] // suites report how many cases they ran
 
+mod osv_data;
 mod properties;
 mod reference;
 mod support;

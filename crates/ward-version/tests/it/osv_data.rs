@@ -1,0 +1,270 @@
+//! Real OSV records, evaluated with ward: the Go vulnerability database, RustSec's official
+//! OSV export, the PyPA advisory database, the Erlang Ecosystem Foundation's Hex advisories
+//! and the OSV schema's own examples, all from `../shared/data`.
+//!
+//! Three checks, each able to fail:
+//! 1. **Every event version parses** in its range's scheme: evaluating a range at each of its
+//!    own event versions never says "could not evaluate". A parser that rejects real data
+//!    would silently blind the scanner.
+//! 2. **Every enumerated version is affected.** PyPA, EEF and GHSA records carry a `versions`
+//!    list that OSV.dev expanded from the `ECOSYSTEM` ranges with its own implementation: an
+//!    independent oracle. For entries without `GIT` ranges (whose tags feed that list too),
+//!    each listed version must be affected by the ranges alone.
+//! 3. **Boundaries**: in a range with one `introduced` and one `fixed` or `last_affected`,
+//!    the introduced version is affected, the fixed version is not, and the last affected
+//!    version is.
+
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+
+use serde::Deserialize;
+use ward_version::Ecosystem;
+use ward_version::osv::{self, Event, OsvRange, RangeType, Verdict};
+
+use crate::support::shared_data;
+
+#[derive(Debug, Deserialize)]
+struct Record {
+    id: String,
+    #[serde(default)]
+    affected: Vec<Affected>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Affected {
+    package: Option<Package>,
+    #[serde(default)]
+    ranges: Vec<OsvRange>,
+    #[serde(default)]
+    versions: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Package {
+    ecosystem: String,
+}
+
+#[derive(Default)]
+struct Tally {
+    records: usize,
+    ranges: usize,
+    event_versions: usize,
+    listed_versions: usize,
+    boundaries: usize,
+    failures: Vec<String>,
+}
+
+impl Tally {
+    fn record(&mut self, record: &Record) {
+        self.records += 1;
+        for affected in &record.affected {
+            let Some(package) = &affected.package else {
+                continue;
+            };
+            let ecosystem: Ecosystem = package
+                .ecosystem
+                .parse()
+                .expect("records name an ecosystem");
+            self.events_parse(&record.id, &ecosystem, affected);
+            self.listed_versions_affected(&record.id, &ecosystem, affected);
+            self.boundaries(&record.id, &ecosystem, affected);
+        }
+    }
+
+    fn events_parse(&mut self, id: &str, ecosystem: &Ecosystem, affected: &Affected) {
+        for range in affected.ranges.iter().filter(|r| r.kind != RangeType::Git) {
+            self.ranges += 1;
+            for event in &range.events {
+                let v = event.version();
+                if v == "0" || v == "*" {
+                    continue;
+                }
+                self.event_versions += 1;
+                let e = osv::evaluate(ecosystem, std::slice::from_ref(range), &[], v);
+                if e.verdict == Verdict::Unknown {
+                    let why: Vec<String> = e.diagnostics.iter().map(ToString::to_string).collect();
+                    self.failures
+                        .push(format!("{id} ({ecosystem}): {}", why.join("; ")));
+                }
+            }
+        }
+    }
+
+    fn listed_versions_affected(&mut self, id: &str, ecosystem: &Ecosystem, affected: &Affected) {
+        if affected.ranges.is_empty() || affected.ranges.iter().any(|r| r.kind == RangeType::Git) {
+            return;
+        }
+        for version in &affected.versions {
+            self.listed_versions += 1;
+            let e = osv::evaluate(ecosystem, &affected.ranges, &[], version);
+            if e.verdict != Verdict::Affected {
+                self.failures.push(format!(
+                    "{id} ({ecosystem}): listed version {version:?} is {:?} by the ranges {:?}",
+                    e.verdict, e.diagnostics
+                ));
+            }
+        }
+    }
+
+    fn boundaries(&mut self, id: &str, ecosystem: &Ecosystem, affected: &Affected) {
+        for range in affected.ranges.iter().filter(|r| r.kind != RangeType::Git) {
+            let [a, b] = &range.events[..] else { continue };
+            let (Event::Introduced(introduced), end) = (a, b) else {
+                continue;
+            };
+            let one = std::slice::from_ref(range);
+            let mut expect = |version: &str, verdict: Verdict| {
+                self.boundaries += 1;
+                let got = osv::evaluate(ecosystem, one, &[], version).verdict;
+                if got != verdict {
+                    self.failures.push(format!(
+                        "{id} ({ecosystem}): {version:?} should be {verdict:?}, is {got:?}"
+                    ));
+                }
+            };
+            if introduced != "0" {
+                expect(introduced, Verdict::Affected);
+            }
+            match end {
+                Event::Fixed(fixed) if fixed != introduced => expect(fixed, Verdict::NotAffected),
+                Event::LastAffected(last) => expect(last, Verdict::Affected),
+                _ => {}
+            }
+        }
+    }
+
+    fn finish(self, corpus: &str) {
+        assert!(self.records > 0, "{corpus}: no records read");
+        assert!(
+            self.failures.is_empty(),
+            "{corpus}: {} failures in {} records:\n{}",
+            self.failures.len(),
+            self.records,
+            self.failures
+                .iter()
+                .take(40)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        eprintln!(
+            "{corpus}: {} records, {} ranges, {} event versions parsed, {} listed versions affected, {} boundaries",
+            self.records, self.ranges, self.event_versions, self.listed_versions, self.boundaries
+        );
+    }
+}
+
+/// Calls `f` with the name and contents of every file in a `.tar.zst` archive whose name ends
+/// with `suffix` and contains `under`.
+fn each_in_archive(archive: &Path, under: &str, suffix: &str, mut f: impl FnMut(&str, &str)) {
+    let file =
+        fs::File::open(archive).unwrap_or_else(|e| panic!("opening {}: {e}", archive.display()));
+    let decoder = ruzstd::decoding::StreamingDecoder::new(file).expect("a zstd stream");
+    let mut tar = tar::Archive::new(decoder);
+    for entry in tar.entries().expect("a tar archive") {
+        let mut entry = entry.expect("a tar entry");
+        let name = entry.path().expect("a path").to_string_lossy().into_owned();
+        if !name.contains(under) || !name.ends_with(suffix) {
+            continue;
+        }
+        let mut text = String::new();
+        entry
+            .read_to_string(&mut text)
+            .unwrap_or_else(|e| panic!("reading {name}: {e}"));
+        f(&name, &text);
+    }
+}
+
+fn each_json_in_dir(dir: &Path, mut f: impl FnMut(&str, &str)) {
+    let mut entries: Vec<_> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    entries.sort();
+    for path in entries {
+        let text =
+            fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+        f(&path.display().to_string(), &text);
+    }
+}
+
+fn json(name: &str, text: &str) -> Record {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn go_vulndb() {
+    let Some(data) = shared_data() else { return };
+    let mut tally = Tally::default();
+    each_in_archive(
+        &data.join("golang-vulndb/golang-vulndb-osv-and-reports.tar.zst"),
+        "data/osv/",
+        ".json",
+        |name, text| {
+            tally.record(&json(name, text));
+        },
+    );
+    tally.finish("golang/vulndb");
+}
+
+#[test]
+fn rustsec_osv_export() {
+    let Some(data) = shared_data() else { return };
+    let mut tally = Tally::default();
+    each_in_archive(
+        &data.join("rustsec-advisory-db/rustsec-osv-export.tar.zst"),
+        "crates/",
+        ".json",
+        |name, text| {
+            tally.record(&json(name, text));
+        },
+    );
+    tally.finish("RustSec OSV export");
+}
+
+#[test]
+fn pypa_advisory_database() {
+    let Some(data) = shared_data() else { return };
+    let mut tally = Tally::default();
+    each_in_archive(
+        &data.join("pypa-advisory-database/pypa-advisory-database.tar.zst"),
+        "vulns/",
+        ".yaml",
+        |name, text| {
+            let record: Record =
+                serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            tally.record(&record);
+        },
+    );
+    tally.finish("PyPA advisory database");
+}
+
+#[test]
+fn eef_hex_advisories() {
+    let Some(data) = shared_data() else { return };
+    let mut tally = Tally::default();
+    each_json_in_dir(&data.join("eef-cna-advisories/osv"), |name, text| {
+        tally.record(&json(name, text))
+    });
+    tally.finish("EEF CNA advisories");
+}
+
+#[test]
+fn osv_schema_examples() {
+    let Some(data) = shared_data() else { return };
+    let mut tally = Tally::default();
+    let examples = data.join("osv-schema/examples");
+    // Includes the linter's deliberately broken records; their package-less or GIT-only
+    // entries are skipped, the rest must evaluate.
+    each_json_in_dir(&examples.join("osv-linter-testdata"), |name, text| {
+        tally.record(&json(name, text))
+    });
+    each_json_in_dir(&examples.join("ghsa-to-osv-testdata"), |name, text| {
+        if name.ends_with(".osv.json") {
+            tally.record(&json(name, text));
+        }
+    });
+    tally.finish("OSV schema examples");
+}
