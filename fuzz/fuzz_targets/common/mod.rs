@@ -8,6 +8,7 @@ use std::cmp::Ordering;
 
 use ward_version::Scheme;
 
+
 pub fn scheme(scheme: Scheme, data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let mut parts = text.splitn(3, '\n');
@@ -20,10 +21,14 @@ pub fn scheme(scheme: Scheme, data: &[u8]) {
     if let Ok(va) = &va {
         assert_eq!(va.compare(va), Some(Ordering::Equal), "{a:?} is not equal to itself");
         let shown = va.to_string();
-        let back = scheme
-            .parse_version(&shown)
-            .unwrap_or_else(|e| panic!("{a:?} displays as {shown:?}, which does not parse: {e}"));
-        assert_eq!(va.compare(&back), Some(Ordering::Equal), "{a:?} displays as {shown:?}, a different version");
+        // The length limit guards untrusted input; normalising can lengthen a version
+        // (SEMVER's `1.2` displays as `1.2.0`), so a display past the limit is not re-read.
+        if shown.len() <= ward_version::MAX_VERSION_LEN {
+            let back = scheme
+                .parse_version(&shown)
+                .unwrap_or_else(|e| panic!("{a:?} displays as {shown:?}, which does not parse: {e}"));
+            assert_eq!(va.compare(&back), Some(Ordering::Equal), "{a:?} displays as {shown:?}, a different version");
+        }
     }
     if let (Ok(va), Ok(vb)) = (&va, &vb) {
         let ab = va.compare(vb).expect("same scheme");
