@@ -33,6 +33,13 @@
 //!   `1.0+local` though both are above `1.0` (an exclusion, see
 //!   [`Exclusion::PostReleasesOf`]); `<=1.0`, `==1.0` and `!=1.0` treat `1.0+local` as
 //!   `1.0`; `<1.0` excludes `1.0`'s pre-releases. See [`parse_range`].
+//! - **`===` compares strings, not versions**: `===1.0` contains `1.0` (any case) but not
+//!   `1.0.0` or ` 1.0`, so [`Version`] keeps the string it was parsed from
+//!   ([`Version::as_str`]); `Eq` ignores it.
+//! - **Specifiers follow `packaging` 26, not older releases**: `<1.0.post1` contains `1.0a1`
+//!   (its bound is `1.0.post1.dev0`), and `>1.0.dev1` starts at `1.0.dev2`. An operand that
+//!   `packaging` accepts when building the set but fails on when using it (`~=1.0poſt1`, whose
+//!   `ſ` matches `s` case-insensitively) is an error here, up front.
 //! - **Legacy versions are never inside an ordered specifier**: `packaging` 26 cannot parse
 //!   them, so for it `<1.0` never contains `0.9-doduo`; ranges therefore start at `0.dev0`,
 //!   the lowest PEP 440 version, and only the empty specifier set (no constraint) and `===`
