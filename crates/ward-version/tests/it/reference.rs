@@ -6,3 +6,4 @@
 //! `tests/oracles/`, and compares answers line by line.
 
 mod cargo;
+mod hex;
