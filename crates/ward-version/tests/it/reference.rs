@@ -5,4 +5,6 @@
 //! reproduces), runs the reference once over all of them through a script in
 //! `tests/oracles/`, and compares answers line by line.
 
+mod cargo;
+mod hex;
 mod pep440;
