@@ -117,10 +117,10 @@ fn lex(input: &str) -> Vec<(usize, Token<'_>)> {
         start: &mut Option<usize>,
         end: usize,
     ) {
-        if let Some(s) = start.take() {
-            if let Some(text) = input.get(s..end) {
-                tokens.push((s, Token::Version(text)));
-            }
+        if let Some(s) = start.take()
+            && let Some(text) = input.get(s..end)
+        {
+            tokens.push((s, Token::Version(text)));
         }
     }
     'outer: while let Some(rest) = input.get(pos..) {

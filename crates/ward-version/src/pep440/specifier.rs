@@ -77,8 +77,6 @@ impl fmt::Display for Exclusion {
 /// `packaging` raises `InvalidSpecifier`: `~=1` (one release number), `<1.0.*` (a wildcard
 /// with an operator other than `==`/`!=`), `>=1.0+local` (a local version with an operator
 /// other than `==`/`!=`), and any operand that is not a PEP 440 version.
-// The signature is every scheme's contract (`scheme.rs`); errors are rare and not hot.
-#[allow(clippy::result_large_err)]
 pub fn parse_range(input: &str) -> Result<VersionSet<Version>, RangeError> {
     RangeError::check_len(SYNTAX, input)?;
     let mut set: Option<VersionSet<Version>> = None;
