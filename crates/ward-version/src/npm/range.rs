@@ -82,6 +82,13 @@ fn comparator(piece: &str) -> Result<Ranges<Version>, String> {
             "{op:?} is followed by {text:?}; expected one operator (< <= > >= =), then a version"
         ));
     }
+    let core = text.split(['-', '+']).next().unwrap_or(text);
+    if core.split('.').any(|c| matches!(c, "x" | "X" | "*")) {
+        return Err(format!(
+            "{text:?} is not an x-range; X may only replace the components after the \
+             ones kept, as in 1.x or 1.2.x"
+        ));
+    }
     let version = Version::from_str(text).map_err(|e| {
         format!(
             "expected a comparator, x-range (1.x), tilde (~1.2), caret (^1.2.3) or hyphen range; {}",

@@ -329,3 +329,23 @@ proptest! {
         let _ = parse_range(&s);
     }
 }
+
+#[test]
+fn error_messages() {
+    for (input, expected) in [
+        (
+            ">=1.2.3 <x.1",
+            "invalid npm range \">=1.2.3 <x.1\" at column 9: \"<x.1\": \"x.1\" is not an x-range; X may only replace the components after the ones kept, as in 1.x or 1.2.x",
+        ),
+        (
+            "^9007199254740991",
+            "invalid npm range \"^9007199254740991\" at column 1: \"^9007199254740991\" (read as \"<9007199254740992.0.0-0\"): expected a comparator, x-range (1.x), tilde (~1.2), caret (^1.2.3) or hyphen range; major version 9007199254740992 is above 9007199254740991 (Number.MAX_SAFE_INTEGER), the largest node-semver accepts",
+        ),
+        (
+            "1.2.3 || >=",
+            "invalid npm range \"1.2.3 || >=\" at column 10: \">=\": expected a version after \">=\", as in \">=1.2.3\"",
+        ),
+    ] {
+        assert_eq!(range_err(input).to_string(), expected);
+    }
+}
