@@ -7,4 +7,5 @@
 
 mod cargo;
 mod hex;
+mod npm;
 mod pep440;
