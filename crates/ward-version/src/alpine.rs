@@ -32,6 +32,11 @@
 //!   (`4.10-1-r1`, `110.73-e0`, `1.18.-r2`, `2.15.r-r1`; a doubled `--r` is read as `-r`
 //!   because osv-scalibr's data compares `1--ruff1`), and an unknown suffix that carries a
 //!   number (`2.19.10.4_y8`; a bare `_blah` is in osv-scalibr's data, so it is tolerated).
+//! - **univers is not apk**: the differential test compares with univers'
+//!   `AlpineLinuxVersion` (apk-tools is not packaged for Debian 12), which uses Gentoo's
+//!   algorithm: it rejects `_cvs`/`_svn`/`_git`/`_hg`, hashes, `1.2p1`, `.rN` and `006`, and
+//!   strips trailing zeros of leading-zero components (`1.010 == 1.01`). Those classes are
+//!   left out of the generated cases; ward follows apk-tools and OSV's data there.
 
 use std::cmp::Ordering;
 use std::fmt;

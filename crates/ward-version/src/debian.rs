@@ -21,8 +21,9 @@
 //!   `0:`. [`Version`]'s `Eq` and `Hash` follow the order, not the spelling.
 //! - **Trailing zero runs vanish**: dpkg reads a missing digit run as `0`, so `1.0a0 == 1.0a`.
 //! - **The epoch is the text before the *first* colon**, a decimal integer no larger than
-//!   dpkg's `INT_MAX`; further colons belong to the upstream version (`1:2:3`). dpkg's
-//!   `strtol` would also take a sign or leading blanks (`+1:2.0`); ward rejects them.
+//!   dpkg's `INT_MAX`; further colons belong to the upstream version (`1:2:3`). dpkg reads it
+//!   with `strtol`, so one sign is allowed (`+1:2.0` has epoch 1, `-0:2.0` epoch 0) and ward
+//!   reads it the same way; `-1:` is a negative epoch, an error.
 //! - **Validity is dpkg's**: dpkg *errors* on an empty version, embedded blanks, a bad or
 //!   empty epoch, nothing after the colon, an empty upstream version or an empty revision
 //!   (`1.0-`); it only *warns* when the upstream version does not start with a digit or a
@@ -98,26 +99,39 @@ impl FromStr for Version {
         let (epoch, upstream_start) = match input.find(':') {
             None => (0, 0),
             Some(colon) => {
-                let digits = &input[..colon];
+                let text = &input[..colon];
+                // dpkg reads the epoch with strtol, which takes one sign: `+1:` is epoch 1,
+                // `-0:` is epoch 0, and `-1:` is a negative epoch.
+                let (negative, digits) = match text.as_bytes().first() {
+                    Some(b'+') => (false, &text[1..]),
+                    Some(b'-') => (true, &text[1..]),
+                    _ => (false, text),
+                };
                 if digits.is_empty() {
-                    return Err(err(
-                        "the epoch before \":\" is empty; expected digits".into()
-                    ));
+                    return Err(err(format!(
+                        "the epoch before \":\" is {text:?}; expected digits"
+                    )));
                 }
                 if !digits.bytes().all(|b| b.is_ascii_digit()) {
                     return Err(err(format!(
-                        "the epoch {digits:?} is not a number; expected digits before the first \":\""
+                        "the epoch {text:?} is not a number; expected digits before the first \":\""
+                    )));
+                }
+                let zero = digits.bytes().all(|b| b == b'0');
+                if negative && !zero {
+                    return Err(err(format!(
+                        "the epoch {text:?} is negative; expected a number from 0 to {MAX_EPOCH}"
                     )));
                 }
                 let epoch = digits
                     .trim_start_matches('0')
                     .parse::<u64>()
                     .ok()
-                    .or(digits.bytes().all(|b| b == b'0').then_some(0))
+                    .or(zero.then_some(0))
                     .filter(|&e| e <= u64::from(MAX_EPOCH))
                     .ok_or_else(|| {
                         err(format!(
-                            "the epoch {digits:?} is too big; expected at most {MAX_EPOCH}"
+                            "the epoch {text:?} is too big; expected at most {MAX_EPOCH}"
                         ))
                     })?;
                 if colon + 1 == input.len() {
@@ -400,8 +414,10 @@ mod tests {
             ("", "empty"),
             ("1.0 1", "blank"),
             (":1.0", "epoch before"),
+            ("+:1.0", "epoch before"),
+            ("-1:1.0", "negative"),
             ("a:1.0", "not a number"),
-            ("+1:1.0", "not a number"),
+            ("+-1:1.0", "not a number"),
             ("2147483648:1.0", "too big"),
             ("1:", "nothing follows"),
             ("1.0-", "revision after the last"),
@@ -411,10 +427,15 @@ mod tests {
             ("1:1.0-1:2", "revision \"1:2\" contains ':'"),
             ("1.0-1-", "revision after the last"),
         ] {
-            let err = input.parse::<Version>().expect_err("must be rejected").to_string();
+            let err = input
+                .parse::<Version>()
+                .expect_err("must be rejected")
+                .to_string();
             assert!(err.contains(reason), "{input:?}: {err}");
         }
         assert!("2147483647:1.0".parse::<Version>().is_ok());
+        assert_eq!(v("+1:1.0"), v("1:1.0"));
+        assert_eq!(v("-0:1.0"), v("1.0"));
     }
 
     #[test]

@@ -19,10 +19,10 @@
 //! - **The epoch is digits before the first colon**: `1:2.0`; a colon after anything else is
 //!   part of the version (`a:1`, `1.m+e2:1`), and `:1` has epoch 0, as rpm reads them. A
 //!   missing epoch equals `0`.
-//! - **A missing release is lower than any release** (`1 < 1-1`, `1 < 1-`). rpm itself, when
-//!   one side has no release, does not compare releases at all (so rpm says `1 == 1-1`): that
-//!   is dependency matching, where `>= 1.0` means any release. OSV's tools order a missing
-//!   release lowest, and ward follows OSV. The differential test leaves that class out.
+//! - **A missing release is lower than any release**: `1 < 1-`, `1 < 1-1`, even
+//!   `1 < 1-~1`. OSV's tools and rpm 4.18's EVR comparison (`rpm.ver`) agree on this; only
+//!   rpm's dependency matching skips a missing release (`Requires: foo >= 1.0` accepts every
+//!   release of 1.0), which is a question of ranges, not of order.
 //! - **The release starts after the *first* hyphen** in OSV's tools, and after the *last* in
 //!   rpm. rpm forbids hyphens inside a version or a release, so this only decides malformed
 //!   strings; ward follows OSV, and the differential test leaves multi-hyphen strings out.
