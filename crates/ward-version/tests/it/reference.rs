@@ -5,7 +5,10 @@
 //! reproduces), runs the reference once over all of them through a script in
 //! `tests/oracles/`, and compares answers line by line.
 
+mod alpine;
 mod cargo;
+mod debian;
 mod hex;
 mod npm;
 mod pep440;
+mod rpm;
