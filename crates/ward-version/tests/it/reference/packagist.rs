@@ -1,0 +1,1 @@
+//! Packagist differential tests (being written).
