@@ -577,6 +577,35 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn bounds_are_inclusive_or_exclusive(
+            op in proptest::sample::select(vec![">=", ">", "<=", "<", "==", "!=", "^", "~"]),
+            numbers in proptest::collection::vec(0u32..3, 1..5),
+            suffix in proptest::sample::select(vec!["", "-dev", "-beta1", "-RC2", "-p1", "-alpha"]),
+        ) {
+            let written = numbers.iter().map(u32::to_string).collect::<Vec<_>>().join(".");
+            let bound = format!("{written}{suffix}");
+            // The four-number spelling, and for releases the spelling as written: OSV's order
+            // puts a shorter pre-release elsewhere than Composer (see `parse_range`).
+            let mut four = numbers.iter().map(u32::to_string).collect::<Vec<_>>();
+            four.resize(4, "0".to_owned());
+            let padded = format!("{}{suffix}", four.join("."));
+            let set = parse_range(&format!("{op}{bound}")).expect("generated constraint");
+            let expected = matches!(op, ">=" | "<=" | "==" | "^" | "~");
+            let spellings = if suffix.is_empty() { vec![&bound, &padded] } else { vec![&padded] };
+            for spelling in spellings {
+                let v = Version::from_str(spelling).expect("version");
+                proptest::prop_assert_eq!(set.contains(&v), expected, "{} {}", op, spelling);
+            }
+        }
+
+        #[test]
+        fn never_panics(s in "\\PC{0,30}") {
+            let _ = parse_range(&s);
+        }
+    }
+
     #[test]
     fn never_panics_on_odd_input() {
         for s in [
