@@ -10,5 +10,7 @@ mod cargo;
 mod debian;
 mod hex;
 mod npm;
+mod packagist;
 mod pep440;
 mod rpm;
+mod rubygems;
