@@ -31,6 +31,12 @@
 //!   Maven's own `normalize`, replicated item for item.
 //! - **Numbers have no size limit and leading zeros do not count**: `001 == 1`, and
 //!   `12345678901234567890.1 > 1234567890.12345`; items are [`Number`]s.
+//! - **Maven's order is not a total order**: a qualifier in a dotted position sorts below
+//!   any sub-list but above "nothing" when it is not a pre-release, and a kept zero equals
+//!   "nothing" but beats a sub-list, so `1-alpha < 1 < 1.foo < 1-alpha` and
+//!   `1.0.alpha < 1 < 1-sp < 1.0.alpha` (the 3.8.7 jar agrees; MNG-7644 removed only part
+//!   of this). ward answers every pair exactly as Maven does, so `Ord` is not transitive on
+//!   such inputs; [`parse_range`] refuses to merge restrictions whose bounds form a cycle.
 //! - **Maven accepts any string as a version**, including spaces, brackets and non-ASCII
 //!   letters (which Java lowercases and orders by UTF-16 units). ward accepts printable ASCII
 //!   except whitespace and the range metacharacters `[ ] ( ) ,` (which cannot appear inside a

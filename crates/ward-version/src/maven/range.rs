@@ -14,13 +14,26 @@
 //!   restriction unbounded above the check is skipped (`[1.5,),[1.0,2.0]` is accepted). ward
 //!   accepts and rejects exactly what Maven does, and answers membership as Maven's
 //!   `containsVersion` does: the union.
-//! - **Identical bounds are compared as text**: `[1.0,1.0]` is an error, `[1.0,1.0.0]` is
-//!   the single version 1.0, and `(1.0,1.0.0)` is valid and empty.
+//! - **Equal bounds**: `[1.0,1.0.0]` is the single version 1.0; `(1.0,1.0)` and
+//!   `[1.0,1.0)`, which no version satisfies, are errors (Maven: "Range defies version
+//!   ordering").
+//! - **No bound at all**: Maven 3.8.7 accepts `(,)` and `[,]` as "every version". In an
+//!   advisory that is a mistake far more often than a statement, so ward rejects a
+//!   restriction with neither bound (the one place it is stricter than Maven; the
+//!   differential test leaves that class out).
 //! - **The first closing bracket of either kind ends a restriction**: `[1.0,2.0)` is
 //!   half-open, and `[1.0,2.0` is an error (Maven: "Unbounded range").
+//! - **Maven's ordering is not transitive everywhere** (`1-alpha < 1 < 1.foo < 1-alpha`).
+//!   One restriction is evaluated exactly as Maven does. Several restrictions are merged into
+//!   intervals, which needs their bounds ordered consistently: bounds that form a cycle are
+//!   an error that says so (at most 32 restrictions, for the cubic check); and a version
+//!   that forms a cycle with the bounds of a merged range can get a different answer than
+//!   Maven's restriction-by-restriction check.
 //! - **Whitespace**: Maven trims around bounds and between restrictions; ward also trims the
 //!   whole input, where Maven would read ` [1.0]` as a soft requirement on the version
 //!   ` [1.0]`.
+
+use std::cmp::Ordering;
 
 use version_ranges::Ranges;
 
@@ -57,7 +70,7 @@ pub fn parse_range(input: &str) -> Result<VersionSet<Version>, RangeError> {
         )
         .at(lead));
     }
-    let mut set = Ranges::empty();
+    let mut restrictions: Vec<Restriction> = Vec::new();
     // The upper bound of the previous restriction: `Some(None)` when it was unbounded above.
     let mut previous_upper: Option<Option<Version>> = None;
     let mut rest = spec;
@@ -93,7 +106,7 @@ pub fn parse_range(input: &str) -> Result<VersionSet<Version>, RangeError> {
             }
         }
         previous_upper = Some(restriction.upper.clone());
-        set = set.union(&restriction.ranges());
+        restrictions.push(restriction);
         rest = rest.get(close + 1..).unwrap_or_default().trim_start();
         if let Some(after) = rest.strip_prefix(',') {
             rest = after.trim_start();
@@ -111,7 +124,61 @@ pub fn parse_range(input: &str) -> Result<VersionSet<Version>, RangeError> {
         )
         .at(offset));
     }
+    if restrictions.len() > 1 {
+        check_consistent(input, &restrictions)?;
+    }
+    let set = restrictions
+        .iter()
+        .fold(Ranges::empty(), |set, r| set.union(&r.ranges()));
     Ok(VersionSet::new(set))
+}
+
+/// The most restrictions one range may have: merging them needs a check that is cubic in
+/// the number of bounds.
+const MAX_RESTRICTIONS: usize = 32;
+
+/// Checks that the bounds of several restrictions are ordered consistently (transitively)
+/// by Maven's comparison, which intervals need in order to be merged. Maven's ordering is
+/// not transitive everywhere (`1.0.0.alpha.X-123 < 1 < 1.0-00-sp-2 < 1.0.0.alpha.X-123`);
+/// such a range is rejected rather than merged into intervals that would answer differently
+/// depending on the order of the merge.
+fn check_consistent(input: &str, restrictions: &[Restriction]) -> Result<(), RangeError> {
+    if restrictions.len() > MAX_RESTRICTIONS {
+        return Err(RangeError::new(
+            SYNTAX,
+            input,
+            format!(
+                "{} restrictions; expected at most {MAX_RESTRICTIONS}",
+                restrictions.len()
+            ),
+        ));
+    }
+    let bounds: Vec<&Version> = restrictions
+        .iter()
+        .flat_map(|r| [r.lower.as_ref(), r.upper.as_ref()])
+        .flatten()
+        .collect();
+    for a in &bounds {
+        for b in &bounds {
+            if a > b {
+                continue;
+            }
+            for c in &bounds {
+                if b <= c && a > c {
+                    return Err(RangeError::new(
+                        SYNTAX,
+                        input,
+                        format!(
+                            "Maven's ordering is not transitive on its bounds ({a} <= {b} <= \
+                             {c}, yet {a} > {c}), so its restrictions cannot be merged; expected \
+                             bounds that Maven orders consistently"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// One bracketed restriction.
@@ -157,13 +224,16 @@ impl Restriction {
             });
         };
         let (low, high) = (low.trim(), high.trim());
-        if low == high {
-            let reason = if low.is_empty() {
-                format!("{text} has no bound on either side; expected at least one version")
-            } else {
-                format!("{text} has identical bounds; expected [{low}] for exactly {low}")
-            };
-            return Err(RangeError::new(SYNTAX, input, reason).at(offset));
+        if low.is_empty() && high.is_empty() {
+            return Err(RangeError::new(
+                SYNTAX,
+                input,
+                format!(
+                    "{text} has no bound on either side, which would match every version; \
+                     expected at least one version"
+                ),
+            )
+            .at(offset));
         }
         let lower = if low.is_empty() {
             None
@@ -176,16 +246,19 @@ impl Restriction {
             Some(version(high)?)
         };
         if let (Some(l), Some(u)) = (&lower, &upper) {
-            if u < l {
-                return Err(RangeError::new(
-                    SYNTAX,
-                    input,
-                    format!(
-                        "{text} has its lower bound {l} above its upper bound {u}; expected \
-                         [lower,upper] with lower <= upper in {VERSION_SYNTAX} order"
-                    ),
-                )
-                .at(offset));
+            let reason = match u.cmp(l) {
+                Ordering::Less => format!(
+                    "{text} has its lower bound {l} above its upper bound {u}; expected \
+                     [lower,upper] with lower <= upper in {VERSION_SYNTAX} order"
+                ),
+                Ordering::Equal if !(lower_inclusive && upper_inclusive) => format!(
+                    "{text} has equal bounds and an exclusive side, which no version \
+                     satisfies; expected [{l}] for exactly {l}"
+                ),
+                _ => String::new(),
+            };
+            if !reason.is_empty() {
+                return Err(RangeError::new(SYNTAX, input, reason).at(offset));
             }
         }
         Ok(Self {

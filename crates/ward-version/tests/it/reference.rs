@@ -4,3 +4,6 @@
 //! Each module generates at least 10,000 cases per scheme from a fixed seed (so a failure
 //! reproduces), runs the reference once over all of them through a script in
 //! `tests/oracles/`, and compares answers line by line.
+
+mod maven;
+mod nuget;

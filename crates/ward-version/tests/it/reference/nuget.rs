@@ -1,0 +1,1 @@
+//! NuGet: placeholder, filled in by the next commit.
