@@ -331,6 +331,25 @@ fn write_canonical(items: &[Item], out: &mut String) {
     }
 }
 
+impl Version {
+    /// Whether Maven's ordering is known to be transitive around this version: it has no
+    /// item of the kinds behind Maven's ordering cycles (see the traps): a qualifier outside
+    /// the first position of a sub-list (`b`, `1.foo`), a null item kept by normalization
+    /// (`1.0.alpha`), or a sub-list opening another (`1-0-1`). Ranges answer exactly as Maven
+    /// for such versions; for the others, a range of several restrictions can differ.
+    pub fn orders_transitively(&self) -> bool {
+        !cyclic(&self.items, true)
+    }
+}
+
+fn cyclic(items: &[Item], top: bool) -> bool {
+    items.iter().enumerate().any(|(i, item)| match item {
+        Item::List(sub) => i == 0 || cyclic(sub, false),
+        Item::Str(_) => top || i > 0,
+        Item::Int(n) => n.is_zero(),
+    })
+}
+
 impl fmt::Display for Version {
     /// The version exactly as written.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
