@@ -306,7 +306,8 @@ impl FromStr for Version {
 
 impl Version {
     /// Maven's canonical form (`ComparableVersion.getCanonical`): `1.0.0.GA` → `1`,
-    /// `1a1` → `1-alpha-1`. Two versions are equal exactly when their canonical forms are.
+    /// `1a1` → `1-alpha-1`. Equal versions have equal canonical forms; as in Maven, the
+    /// converse fails where the form hides a nesting (`0-B` and `B` both print `b`).
     pub fn canonical(&self) -> String {
         let mut out = String::new();
         write_canonical(&self.items, &mut out);

@@ -215,7 +215,14 @@ proptest! {
     fn total_order(a in version(), b in version(), c in version()) {
         let (a, b, c) = (v(&a), v(&b), v(&c));
         prop_assert_eq!(a.cmp(&b), b.cmp(&a).reverse());
-        prop_assert_eq!(a == b, a.canonical() == b.canonical());
+        if a == b {
+            // Eq and Hash agree (the canonical form can not show every difference: `0-B` and
+            // `B` both print `b` but differ).
+            use std::hash::{BuildHasher, RandomState};
+            let hasher = RandomState::new();
+            prop_assert_eq!(hasher.hash_one(&a), hasher.hash_one(&b));
+            prop_assert_eq!(a.canonical(), b.canonical());
+        }
         // Maven's ordering is transitive except around these items (see the traps).
         if ![&a, &b, &c].iter().any(|x| !x.orders_transitively()) && a <= b && b <= c {
             prop_assert!(a <= c, "{} <= {} <= {}", a, b, c);

@@ -1,14 +1,13 @@
 //! Maven against Maven 3.8.7's own `maven-artifact` jar: `ComparableVersion.compareTo` for
 //! ordering, and `VersionRange.createFromVersionSpec(spec).containsVersion(v)` for ranges.
 //!
-//! Two classes of input are left out on purpose, because ward follows OSV there, not the jar
+//! These classes of input are left out on purpose, because ward departs from the jar there
 //! (see the traps of `src/maven.rs` and `src/maven/range.rs`):
 //! - versions where a qualifier follows a `.` and runs into a digit or to the end of the
 //!   version, unless it is a release alias (`ga`, `final`, `release`), where both rules give
 //!   the same tree: the jar's MNG-7644 rule, which OSV's vectors contradict;
 //! - restrictions with neither bound (`(,)`), which ward rejects and the jar reads as
-//!   "every version".
-//!
+//!   "every version";
 //! - in the range suite only, versions (as bounds or as the version looked up) for which
 //!   `Version::orders_transitively` is false: Maven's ordering has cycles around them
 //!   (`1-alpha < 1 < 1.foo < 1-alpha`), Maven checks each restriction on its own while ward
