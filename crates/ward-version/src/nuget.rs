@@ -141,13 +141,12 @@ impl FromStr for Version {
                 });
             }
         }
-        if let Some(metadata) = metadata {
-            if let Some(bad) = metadata.split('.').find(|m| !is_identifier(m)) {
-                return Err(err(format!(
-                    "build metadata part {bad:?}; expected letters, digits and '-', \
-                     separated by '.'"
-                )));
-            }
+        if let Some(metadata) = metadata
+            && let Some(bad) = metadata.split('.').find(|m| !is_identifier(m))
+        {
+            return Err(err(format!(
+                "build metadata part {bad:?}; expected letters, digits and '-', separated by '.'"
+            )));
         }
         Ok(Version {
             original: s.into(),

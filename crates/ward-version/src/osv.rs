@@ -424,7 +424,7 @@ fn evaluate_range(scheme: Scheme, events: &[Event], version: &str) -> Result<Ran
         _ => point_rank(a).cmp(&point_rank(b)),
     };
     // Stable: equal versions keep the record's order.
-    parsed.sort_by(|a, b| cmp(&a.0, &b.0));
+    stable_sort(&mut parsed, |a, b| cmp(&a.0, &b.0));
     let at = Point::At(v);
     let affected = walk(parsed.iter().map(|(p, k, _)| (p, *k)), |p| cmp(&at, p));
     let fixed = affected
@@ -436,6 +436,23 @@ fn evaluate_range(scheme: Scheme, events: &[Event], version: &str) -> Result<Ran
         })
         .flatten();
     Ok(RangeResult { affected, fixed })
+}
+
+/// A stable insertion sort that never panics, whatever `cmp` answers.
+///
+/// Not every ecosystem's order is a total order (Maven's `ComparableVersion` has cycles such
+/// as `1-alpha < 1 < 1.foo < 1-alpha`, Packagist's `#` equals every number), and the standard
+/// library's sorts may panic when they notice. Event lists come from untrusted records, so
+/// they are sorted with this instead: with a consistent `cmp` it is an ordinary stable sort;
+/// with an inconsistent one it still terminates with some order. Event lists are short.
+fn stable_sort<T>(items: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 && cmp(&items[j - 1], &items[j]) == Ordering::Greater {
+            items.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }
 
 fn point_rank<V>(p: &Point<V>) -> u8 {
@@ -483,7 +500,7 @@ fn walk<'a, V: 'a>(
 /// agreement for every order and mix of events.
 pub fn events_to_set<V: RangeVersion>(events: &[(Point<V>, EventKind)]) -> VersionSet<V> {
     let mut sorted: Vec<&(Point<V>, EventKind)> = events.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    stable_sort(&mut sorted, |a, b| a.0.cmp(&b.0));
     let pairs = || sorted.iter().map(|(p, k)| (p, *k));
     let mut versions: Vec<&V> = sorted
         .iter()
@@ -555,7 +572,7 @@ impl<V> Point<V> {
 #[doc(hidden)]
 pub fn walk_parsed<V: Ord>(events: &[(Point<V>, EventKind)], v: &V) -> bool {
     let mut sorted: Vec<&(Point<V>, EventKind)> = events.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    stable_sort(&mut sorted, |a, b| a.0.cmp(&b.0));
     walk(sorted.iter().map(|(p, k)| (p, *k)), |p| {
         Point::At(v).cmp(&p.as_ref())
     })
@@ -706,6 +723,33 @@ mod tests {
             Just(EventKind::LastAffected),
             Just(EventKind::Limit)
         ]
+    }
+
+    #[test]
+    fn sorting_events_survives_an_inconsistent_order() {
+        // A comparison that says every pair is "greater": no total order at all.
+        let mut items = vec![3, 1, 2, 5, 4];
+        stable_sort(&mut items, |_, _| Ordering::Greater);
+        assert_eq!(items.len(), 5);
+        let mut items = vec![(2, 'a'), (1, 'b'), (2, 'c'), (1, 'd')];
+        stable_sort(&mut items, |a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            items,
+            vec![(1, 'b'), (1, 'd'), (2, 'a'), (2, 'c')],
+            "stable"
+        );
+    }
+
+    #[test]
+    fn maven_cycles_in_events_do_not_panic() {
+        // `1-alpha < 1 < 1.foo < 1-alpha` in Maven's own ComparableVersion.
+        let r = range(
+            "ECOSYSTEM",
+            r#"[{"introduced": "1.foo"}, {"fixed": "1"}, {"introduced": "1-alpha"}, {"fixed": "1.foo"}]"#,
+        );
+        for v in ["1", "1-alpha", "1.foo", "2"] {
+            let _ = verdict("Maven", std::slice::from_ref(&r), &[], v);
+        }
     }
 
     impl RangeVersion for u8 {

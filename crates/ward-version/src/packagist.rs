@@ -13,10 +13,9 @@
 //! - **Trailing zeros count**: `1.0.0 > 1.0` (OSV's vectors and PHP agree). Composer pads
 //!   versions to four numbers before comparing, so constraint bounds are built to match the
 //!   way each form is written: see [`parse_range`].
-//! - **Special words must match exactly, and case matters**: `beta` and `b` are the same rank,
-//!   but `Beta`, `betax` and `patch` are unknown words ranking below `dev`, so
-//!   `1.0-patch1 < 1.0`. PHP's own `version_compare` matches by prefix (`patch` is `p`,
-//!   `betax` is `beta`); osv.dev and this module do not (OSV's order wins over PHP's).
+//! - **Special words match by prefix, and case matters**, as in PHP and OSV's tools: `patch`,
+//!   `post` and even `preview` rank as `p` (above the release: `1.0 < 1.0-patch1`), `betax`
+//!   as `b`; `Beta` and `foo` are unknown words ranking below `dev`.
 //! - **`#` is equal to every number** (osv.dev's rule, kept because OSV's vectors require
 //!   `1.2.3.# = 1.2.3` *and* `1.2.3.# = 1.2.3.1`): the order is therefore **not transitive**
 //!   for versions containing `#` (`1.2.3 = 1.2.3.# = 1.2.3.1` but `1.2.3 < 1.2.3.1`), and
@@ -67,17 +66,22 @@ enum Part {
 /// The rank of `#`, which a number takes when compared with a word.
 const NUMBER_RANK: i8 = 4;
 
-/// osv.dev's ranks of special words; exact, case-sensitive matches only.
+/// The rank of a word: PHP's special forms, matched by prefix and case-sensitively as PHP
+/// and OSV's tools match them (`patch` and `post` are `p`, `alpha` is `a`).
 fn rank(word: &str) -> i8 {
-    match word {
-        "dev" => 0,
-        "alpha" | "a" => 1,
-        "beta" | "b" => 2,
-        "RC" | "rc" => 3,
-        "#" => NUMBER_RANK,
-        "pl" | "p" => 5,
-        _ => -1,
-    }
+    const FORMS: &[(&str, i8)] = &[
+        ("dev", 0),
+        ("a", 1),
+        ("b", 2),
+        ("RC", 3),
+        ("rc", 3),
+        ("#", NUMBER_RANK),
+        ("p", 5),
+    ];
+    FORMS
+        .iter()
+        .find(|(form, _)| word.starts_with(form))
+        .map_or(-1, |(_, rank)| *rank)
 }
 
 impl Part {
@@ -243,9 +247,14 @@ mod tests {
 
     #[test]
     fn osv_departures_from_php() {
-        // Exact matches only: `patch` and `betax` are unknown words.
-        assert!(v("1.0-patch1") < v("1.0"));
-        assert!(v("1.0-betax") < v("1.0-dev"));
+        // Special words match by prefix, as in PHP: `patch` is `p`, `betax` is `b`.
+        assert!(v("1.0-patch1") > v("1.0"));
+        assert!(v("3.1.0.post1") > v("3.1.0"));
+        assert_eq!(v("1.0-betax"), v("1.0-beta"));
+        assert!(
+            v("1.0-Beta") < v("1.0-dev"),
+            "case matters: `Beta` is an unknown word"
+        );
         assert_eq!(v("v1.0"), v("V1.0"));
         assert_eq!(v("v1.0"), v("1.0"));
         assert!(v("1..0") < v("1.0"));

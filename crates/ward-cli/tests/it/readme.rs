@@ -22,7 +22,11 @@ fn examples(readme: &str) -> Vec<Example> {
             continue;
         }
         if let Some(command) = line.strip_prefix("$ ") {
-            examples.push(Example { line: number + 1, command: command.to_owned(), output: String::new() });
+            examples.push(Example {
+                line: number + 1,
+                command: command.to_owned(),
+                output: String::new(),
+            });
         } else if let Some(example) = examples.last_mut() {
             example.output.push_str(line);
             example.output.push('\n');
@@ -35,12 +39,22 @@ fn examples(readme: &str) -> Vec<Example> {
 fn readme_console_examples_print_what_they_show() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_ward")).parent().expect("binary directory");
-    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_ward"))
+        .parent()
+        .expect("binary directory");
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let examples = examples(&readme);
     assert!(examples.len() >= 5, "README.md should show ward at work");
     for example in &examples {
-        assert!(example.command.starts_with("ward "), "README.md:{}: examples run ward", example.line);
+        assert!(
+            example.command.starts_with("ward "),
+            "README.md:{}: examples run ward",
+            example.line
+        );
         let output = Command::new("sh")
             .arg("-c")
             .arg(format!("{} 2>&1", example.command))
@@ -48,6 +62,10 @@ fn readme_console_examples_print_what_they_show() {
             .output()
             .expect("sh runs");
         let printed = String::from_utf8(output.stdout).expect("UTF-8 output");
-        assert_eq!(printed, example.output, "README.md:{}: `{}`", example.line, example.command);
+        assert_eq!(
+            printed, example.output,
+            "README.md:{}: `{}`",
+            example.line, example.command
+        );
     }
 }

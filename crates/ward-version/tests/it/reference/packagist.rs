@@ -6,8 +6,6 @@
 //! - characters other than letters, digits and single `.`/`-`/`_`/`+` separators (PHP turns
 //!   any other character, `#` included, into a separator; osv.dev keeps it as a word), and
 //!   empty parts (`1..0`, `1.`, `-1`: PHP skips them, osv.dev has an empty word);
-//! - words that start with a special word without being one (`patch`, `betax`, `alpha2x`,
-//!   `rcfoo`: PHP matches specials by prefix, osv.dev exactly);
 //! - a leading `v`/`V` (osv.dev drops it, PHP reads a word `v`);
 //! - numbers of 19 digits or more (PHP's `strtol` saturates at `i64::MAX`).
 //!
@@ -16,8 +14,8 @@
 //! agrees with Composer's own comparison: releases written with one to four numbers (with or
 //! without `v`), and pre-releases / dev / patch versions written with all four numbers. It
 //! leaves out, because there the two orders disagree by design: shorter pre-releases
-//! (`1.0-beta2 < 1.0.0-beta1` in OSV, `>` in Composer), the word `patch` and `stable` in a
-//! version (unknown words in OSV, so `1.0-patch1 < 1.0`), build metadata (`+foo` is dropped by
+//! (`1.0-beta2 < 1.0.0-beta1` in OSV, `>` in Composer), the words `patch` and `stable` in a
+//! version (Composer rewrites them), build metadata (`+foo` is dropped by
 //! Composer, a low word in OSV), date versions, branches (`dev-main` matches only itself in
 //! Composer) and numbers above PHP's integers. Constraints are generated in every form.
 
@@ -69,10 +67,11 @@ fn number(rng: &mut StdRng) -> String {
     }
 }
 
-/// Special words exactly, and unknown words that no special word is a prefix of.
-const WORDS: [&str; 20] = [
+/// Special words, words that start with one (PHP and OSV match by prefix), and unknown words.
+const WORDS: [&str; 27] = [
     "dev", "alpha", "a", "beta", "b", "RC", "rc", "pl", "p", "foo", "x", "Rc", "ALPHA", "Beta",
-    "snapshot", "final", "c", "m", "Dev", "zeta",
+    "snapshot", "final", "c", "m", "Dev", "zeta", "patch", "post", "preview", "betax", "rcfoo",
+    "develop", "abc",
 ];
 
 /// A version in the class where osv.dev and PHP agree.
@@ -83,7 +82,7 @@ fn php_version(rng: &mut StdRng) -> String {
         let word = rng.random_bool(0.35);
         let sep = pick(rng, &[".", ".", ".", "-", "_", "+", ""]);
         // Without a separator, two numbers or two words would merge into one.
-        let sep = if sep.is_empty() && word == !last_is_number {
+        let sep = if sep.is_empty() && word != last_is_number {
             "."
         } else {
             sep
