@@ -4,7 +4,7 @@
 //! A version is `new SemVer(v)`: SemVer 2.0.0 with an optional leading `v`, surrounding
 //! whitespace ignored. A range is node-semver's full grammar (`||`, whitespace-separated
 //! comparator sets, `< <= > >= =`, hyphen ranges, x-ranges, `~`, `^`, partial versions),
-//! desugared to comparators as node-semver does it ([`range`]), then to intervals.
+//! desugared to comparators as node-semver does it (in `npm/range.rs`), then to intervals.
 //!
 //! Traps:
 //! - **`v` yes, `=` no.** `new SemVer("v1.2.3")` is `1.2.3`, but `=1.2.3` and `V1.2.3` are
@@ -16,7 +16,7 @@
 //!   `Number.MAX_SAFE_INTEGER`; so does this module, and so does a range whose desugaring
 //!   needs one (`^9007199254740991.0.0` is invalid: its upper bound overflows).
 //! - **Build metadata is dropped.** It takes no part in ordering, node-semver's normalized
-//!   form (`semver.valid`) omits it, and the npm registry strips it on publish; [`Display`]
+//!   form (`semver.valid`) omits it, and the npm registry strips it on publish; `Display`
 //!   prints that normalized form (`v1.2.3+b` → `1.2.3`), so display and parse round-trip.
 //! - **Huge numeric pre-release identifiers** (≥ 2^53) are compared exactly here. node-semver
 //!   compares them as JavaScript doubles, so `1.0.0-9007199254740993` and
@@ -24,7 +24,7 @@
 //!   one deliberate difference in ordering; the differential tests generate no such pair.
 //! - **Range desugaring is string rewriting, quirks included.** `1.2.3-a*` means `1.2.3-a`,
 //!   `==1.2` is `1.2.x` but `==1.2.3` is invalid, `^*.1.2` is any version, `1.2.3 ||` is any
-//!   version, `> = 1` is invalid. [`range`] replays node-semver's pipeline step by step instead
+//!   version, `> = 1` is invalid. `npm/range.rs` replays node-semver's pipeline step by step instead
 //!   of approximating it with a tidy grammar, and is checked against node-semver on generated
 //!   ranges.
 //! - **`includePrerelease` bounds.** With it, `~1.2`, `^1.2.3`'s lower partials, x-ranges and
