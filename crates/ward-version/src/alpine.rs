@@ -45,7 +45,7 @@ use std::str::FromStr;
 
 use crate::error::{RangeError, VersionError};
 use crate::number::Number;
-use crate::set::{NoExclusion, RangeVersion, VersionSet};
+use crate::set::VersionSet;
 
 const SYNTAX: &str = "Alpine";
 const RANGE_SYNTAX: &str = "Alpine range";
@@ -364,13 +364,7 @@ impl fmt::Display for Version {
     }
 }
 
-impl RangeVersion for Version {
-    type Exclusion = NoExclusion;
-
-    fn is_excluded_by(&self, exclusion: &NoExclusion) -> bool {
-        match *exclusion {}
-    }
-}
+crate::set::intervals_only!(Version);
 
 /// Parses a range of Alpine versions in the comparator syntax (`>= 1.2.3-r0, < 1.2.4`), see
 /// [`crate::comparator`].

@@ -42,7 +42,6 @@ use std::str::FromStr;
 use crate::error::VersionError;
 use crate::number::Number;
 use crate::semver;
-use crate::set::{NoExclusion, RangeVersion};
 
 mod range;
 
@@ -115,13 +114,7 @@ impl fmt::Display for Version {
     }
 }
 
-impl RangeVersion for Version {
-    type Exclusion = NoExclusion;
-
-    fn is_excluded_by(&self, exclusion: &NoExclusion) -> bool {
-        match *exclusion {}
-    }
-}
+crate::set::intervals_only!(Version);
 
 #[cfg(test)]
 mod tests {

@@ -23,7 +23,7 @@ use std::str::FromStr;
 
 use crate::error::{RangeError, VersionError};
 use crate::number::Number;
-use crate::set::{NoExclusion, RangeVersion, VersionSet};
+use crate::set::VersionSet;
 
 const SYNTAX: &str = "CRAN";
 const RANGE_SYNTAX: &str = "CRAN range";
@@ -113,13 +113,7 @@ impl fmt::Display for Version {
     }
 }
 
-impl RangeVersion for Version {
-    type Exclusion = NoExclusion;
-
-    fn is_excluded_by(&self, exclusion: &NoExclusion) -> bool {
-        match *exclusion {}
-    }
-}
+crate::set::intervals_only!(Version);
 
 /// Parses a range of CRAN versions in the comparator syntax (`>= 1.2-3, < 2.0`), see
 /// [`crate::comparator`].

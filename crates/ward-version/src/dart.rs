@@ -34,7 +34,7 @@ use std::str::FromStr;
 use crate::error::{RangeError, VersionError};
 use crate::number::Number;
 use crate::semver;
-use crate::set::{NoExclusion, RangeVersion, Ranges, VersionSet};
+use crate::set::{Ranges, VersionSet};
 
 const SYNTAX: &str = "Pub";
 const RANGE_SYNTAX: &str = "Pub constraint";
@@ -106,13 +106,7 @@ impl fmt::Display for Version {
     }
 }
 
-impl RangeVersion for Version {
-    type Exclusion = NoExclusion;
-
-    fn is_excluded_by(&self, exclusion: &NoExclusion) -> bool {
-        match *exclusion {}
-    }
-}
+crate::set::intervals_only!(Version);
 
 /// `pub_semver`'s exclusive-maximum rule: `<M` with a release `M` without build means
 /// `<M-0`, so `M`'s pre-releases are out.

@@ -37,7 +37,7 @@ use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
 use crate::error::{RangeError, VersionError};
-use crate::set::{NoExclusion, RangeVersion, VersionSet};
+use crate::set::VersionSet;
 
 const SYNTAX: &str = "Debian";
 const RANGE_SYNTAX: &str = "Debian range";
@@ -325,13 +325,7 @@ impl fmt::Display for Version {
     }
 }
 
-impl RangeVersion for Version {
-    type Exclusion = NoExclusion;
-
-    fn is_excluded_by(&self, exclusion: &NoExclusion) -> bool {
-        match *exclusion {}
-    }
-}
+crate::set::intervals_only!(Version);
 
 /// Parses a range of Debian versions in the comparator syntax (`>= 1.0-1, << 2.0`; `<<` and
 /// `>>` are Debian's strict operators), see [`crate::comparator`].

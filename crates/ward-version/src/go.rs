@@ -29,7 +29,7 @@ use std::str::FromStr;
 
 use crate::error::{RangeError, VersionError};
 use crate::semver::{self, Identifier};
-use crate::set::{NoExclusion, RangeVersion, VersionSet};
+use crate::set::VersionSet;
 
 const SYNTAX: &str = "Go";
 
@@ -134,13 +134,7 @@ impl fmt::Display for Version {
     }
 }
 
-impl RangeVersion for Version {
-    type Exclusion = NoExclusion;
-
-    fn is_excluded_by(&self, exclusion: &NoExclusion) -> bool {
-        match *exclusion {}
-    }
-}
+crate::set::intervals_only!(Version);
 
 /// Parses a Go range in the plain comparator syntax (`>=v1.2.0, <v1.3.0 || =v2.0.0`), since
 /// Go has no range syntax of its own.

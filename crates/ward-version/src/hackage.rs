@@ -20,7 +20,7 @@ use std::str::FromStr;
 
 use crate::error::{RangeError, VersionError};
 use crate::number::Number;
-use crate::set::{NoExclusion, RangeVersion, VersionSet};
+use crate::set::VersionSet;
 
 const SYNTAX: &str = "Hackage";
 const RANGE_SYNTAX: &str = "Hackage range";
@@ -103,13 +103,7 @@ impl fmt::Display for Version {
     }
 }
 
-impl RangeVersion for Version {
-    type Exclusion = NoExclusion;
-
-    fn is_excluded_by(&self, exclusion: &NoExclusion) -> bool {
-        match *exclusion {}
-    }
-}
+crate::set::intervals_only!(Version);
 
 /// Parses a range of Hackage versions in the comparator syntax (`>= 1.2, < 1.3`), see
 /// [`crate::comparator`].

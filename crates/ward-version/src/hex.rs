@@ -30,7 +30,7 @@ use std::str::FromStr;
 use crate::error::{RangeError, VersionError};
 use crate::number::Number;
 use crate::semver;
-use crate::set::{NoExclusion, RangeVersion, Ranges, VersionSet};
+use crate::set::{Ranges, VersionSet};
 
 const SYNTAX: &str = "Hex";
 const RANGE_SYNTAX: &str = "Elixir requirement";
@@ -64,13 +64,7 @@ impl fmt::Display for Version {
     }
 }
 
-impl RangeVersion for Version {
-    type Exclusion = NoExclusion;
-
-    fn is_excluded_by(&self, exclusion: &NoExclusion) -> bool {
-        match *exclusion {}
-    }
-}
+crate::set::intervals_only!(Version);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Op {

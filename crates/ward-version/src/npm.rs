@@ -39,7 +39,7 @@ use std::str::FromStr;
 
 use crate::error::{RangeError, VersionError};
 use crate::semver;
-use crate::set::{NoExclusion, RangeVersion, VersionSet};
+use crate::set::VersionSet;
 
 mod range;
 mod scan;
@@ -154,13 +154,7 @@ impl fmt::Display for Version {
     }
 }
 
-impl RangeVersion for Version {
-    type Exclusion = NoExclusion;
-
-    fn is_excluded_by(&self, exclusion: &NoExclusion) -> bool {
-        match *exclusion {}
-    }
-}
+crate::set::intervals_only!(Version);
 
 /// Parses a npm range (`^1.2.3 || >=2.0.0 <3`, `1.x`, `1.2 - 2`, ...) into the versions
 /// `semver.satisfies(v, range, { includePrerelease: true })` accepts.

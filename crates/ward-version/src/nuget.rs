@@ -30,7 +30,6 @@ use std::str::FromStr;
 
 use crate::error::VersionError;
 use crate::number::Number;
-use crate::set::{NoExclusion, RangeVersion};
 
 mod range;
 
@@ -206,13 +205,7 @@ impl Hash for Version {
     }
 }
 
-impl RangeVersion for Version {
-    type Exclusion = NoExclusion;
-
-    fn is_excluded_by(&self, exclusion: &NoExclusion) -> bool {
-        match *exclusion {}
-    }
-}
+crate::set::intervals_only!(Version);
 
 #[cfg(test)]
 mod tests;

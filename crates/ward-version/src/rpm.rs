@@ -36,7 +36,7 @@ use std::str::FromStr;
 
 use crate::error::{RangeError, VersionError};
 use crate::number::Number;
-use crate::set::{NoExclusion, RangeVersion, VersionSet};
+use crate::set::VersionSet;
 
 const SYNTAX: &str = "RPM";
 const RANGE_SYNTAX: &str = "RPM range";
@@ -250,13 +250,7 @@ impl fmt::Display for Version {
     }
 }
 
-impl RangeVersion for Version {
-    type Exclusion = NoExclusion;
-
-    fn is_excluded_by(&self, exclusion: &NoExclusion) -> bool {
-        match *exclusion {}
-    }
-}
+crate::set::intervals_only!(Version);
 
 /// Parses a range of RPM versions in the comparator syntax (`>= 0:1.2-3.el8, < 1.3`), see
 /// [`crate::comparator`].

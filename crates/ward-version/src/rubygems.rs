@@ -40,7 +40,6 @@ use std::str::FromStr;
 
 use crate::error::VersionError;
 use crate::number::Number;
-use crate::set::{NoExclusion, RangeVersion};
 
 pub use range::parse_range;
 
@@ -300,13 +299,7 @@ impl PartialOrd for Version {
     }
 }
 
-impl RangeVersion for Version {
-    type Exclusion = NoExclusion;
-
-    fn is_excluded_by(&self, exclusion: &NoExclusion) -> bool {
-        match *exclusion {}
-    }
-}
+crate::set::intervals_only!(Version);
 
 #[cfg(test)]
 mod tests {

@@ -24,7 +24,7 @@ use std::str::FromStr;
 
 use crate::error::{RangeError, VersionError};
 use crate::number::Number;
-use crate::set::{NoExclusion, RangeVersion, VersionSet};
+use crate::set::VersionSet;
 
 const STRICT: &str = "SemVer 2.0.0";
 const LENIENT: &str = "SEMVER";
@@ -212,13 +212,7 @@ impl FromStr for Version {
     }
 }
 
-impl RangeVersion for Version {
-    type Exclusion = NoExclusion;
-
-    fn is_excluded_by(&self, exclusion: &NoExclusion) -> bool {
-        match *exclusion {}
-    }
-}
+crate::set::intervals_only!(Version);
 
 /// Parses a range of OSV `SEMVER` versions in the plain comparator syntax
 /// ([`crate::comparator`]), reading versions leniently.

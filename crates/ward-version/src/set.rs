@@ -37,6 +37,21 @@ impl fmt::Display for NoExclusion {
     }
 }
 
+/// Implements [`RangeVersion`] with [`NoExclusion`] for a scheme whose ranges are intervals
+/// and nothing more (every scheme but PEP 440).
+macro_rules! intervals_only {
+    ($version:ty) => {
+        impl $crate::set::RangeVersion for $version {
+            type Exclusion = $crate::set::NoExclusion;
+
+            fn is_excluded_by(&self, exclusion: &Self::Exclusion) -> bool {
+                match *exclusion {}
+            }
+        }
+    };
+}
+pub(crate) use intervals_only;
+
 /// A set of versions: a union of intervals, minus the versions its exclusions remove.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionSet<V: RangeVersion> {
