@@ -115,7 +115,7 @@ impl FromStr for Version {
                 input,
                 format!(
                     "\"=\" is a range operator, not part of a version; expected {rest:?} \
-                     (a range such as \"={rest}\" is parsed by parse_range)"
+                     (\"={rest}\" is a range, which matches exactly that version)"
                 ),
             ));
         }
