@@ -31,6 +31,8 @@
 pub mod comparator;
 mod ecosystem;
 mod error;
+#[cfg(test)]
+mod laws;
 pub mod number;
 pub mod osv;
 mod scheme;
