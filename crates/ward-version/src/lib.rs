@@ -28,6 +28,27 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+/// Implements `PartialEq`, `Eq` and `PartialOrd` from a type's `Ord`, so that equality is
+/// "compares equal" (`1.0 == 1.0.0` in PyPI) and can never disagree with the order.
+macro_rules! eq_from_ord {
+    ($version:ty) => {
+        impl PartialEq for $version {
+            fn eq(&self, other: &Self) -> bool {
+                self.cmp(other) == std::cmp::Ordering::Equal
+            }
+        }
+
+        impl Eq for $version {}
+
+        impl PartialOrd for $version {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+    };
+}
+pub(crate) use eq_from_ord;
+
 pub mod comparator;
 mod ecosystem;
 mod error;

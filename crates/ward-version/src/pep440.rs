@@ -307,19 +307,7 @@ impl Ord for Version {
     }
 }
 
-impl PartialOrd for Version {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl PartialEq for Version {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Version {}
+crate::eq_from_ord!(Version);
 
 impl Hash for Version {
     /// Hashes what `Ord` compares, so that `1.0` and `1.0.0` hash alike.
