@@ -1,0 +1,506 @@
+//! What the cross-check suites share: where the data and the reference tools are, unpacking
+//! archives, running `ward db import` and `ward scan`, and comparing two sets of answers.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::env;
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde::Deserialize;
+
+/// `../shared/data`, or `$WARD_SHARED_DATA`. `None` (with the reason printed) when absent and
+/// not required; a failure when `WARD_REQUIRE_SHARED_DATA=1`.
+pub(crate) fn shared_data() -> Option<PathBuf> {
+    let dir = match env::var_os("WARD_SHARED_DATA") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
+    };
+    if dir.join("README.md").is_file() {
+        return Some(dir);
+    }
+    skip_or_fail(
+        "WARD_REQUIRE_SHARED_DATA",
+        &format!(
+            "shared test data not found at {} (set WARD_SHARED_DATA)",
+            dir.display()
+        ),
+    );
+    None
+}
+
+/// The directory `.ci/install-references` installs the reference tools into:
+/// `$WARD_REFERENCE_DIR`, by default `/var/tmp/ward-reference`.
+pub(crate) fn reference_dir() -> PathBuf {
+    env::var_os("WARD_REFERENCE_DIR")
+        .map_or_else(|| PathBuf::from("/var/tmp/ward-reference"), PathBuf::from)
+}
+
+/// Whether a reference tool is usable; prints why not, or fails when
+/// `WARD_REQUIRE_REFERENCE=1`.
+pub(crate) fn reference_available(name: &str, available: bool, hint: &str) -> bool {
+    if !available {
+        skip_or_fail(
+            "WARD_REQUIRE_REFERENCE",
+            &format!(
+                "reference tool {name} is not installed ({hint}; `.ci/install-references` installs it)"
+            ),
+        );
+    }
+    available
+}
+
+/// Whether `program` runs and exits successfully with `args`.
+pub(crate) fn runs(program: &Path, args: &[&str]) -> bool {
+    Command::new(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// The path of a script in `tests/oracles/`.
+pub(crate) fn oracle_script(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/oracles")
+        .join(name)
+}
+
+/// Runs an oracle: feeds `input` on standard input, returns its standard output. Panics with
+/// the oracle's standard error when it fails.
+pub(crate) fn run_oracle(command: &mut Command, input: &str) -> String {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting oracle {command:?}: {e}"));
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let input = input.to_owned();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output().expect("oracle runs");
+    writer
+        .join()
+        .expect("writer thread")
+        .expect("oracle reads its input");
+    assert!(
+        output.status.success(),
+        "oracle {command:?} failed: {}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("oracle prints UTF-8")
+}
+
+/// A scratch directory for one suite, removed afterwards unless `WARD_CROSSCHECK_KEEP=1`
+/// (then its path is printed, to look at the inputs and both tools' outputs).
+pub(crate) fn scratch(suite: &str) -> Scratch {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("ward-crosscheck-{suite}-"))
+        .tempdir()
+        .expect("a temporary directory");
+    if env::var("WARD_CROSSCHECK_KEEP").is_ok_and(|v| v == "1") {
+        let path = dir.keep();
+        eprintln!("{suite}: keeping the scratch directory {}", path.display());
+        Scratch { path, _dir: None }
+    } else {
+        Scratch {
+            path: dir.path().to_owned(),
+            _dir: Some(dir),
+        }
+    }
+}
+
+/// A suite's scratch directory; see [`scratch`].
+#[derive(Debug)]
+pub(crate) struct Scratch {
+    /// Where it is.
+    pub(crate) path: PathBuf,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// Writes `text` to `path`, for the record: what a tool printed, kept with the inputs.
+pub(crate) fn record(path: &Path, text: &[u8]) {
+    fs::write(path, text).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+}
+
+/// Unpacks a `.tar.zst` archive into `into`.
+pub(crate) fn unpack(archive: &Path, into: &Path) {
+    let file =
+        fs::File::open(archive).unwrap_or_else(|e| panic!("opening {}: {e}", archive.display()));
+    let decoder = ruzstd::decoding::StreamingDecoder::new(file).expect("a zstd stream");
+    tar::Archive::new(decoder)
+        .unpack(into)
+        .unwrap_or_else(|e| panic!("unpacking {}: {e}", archive.display()));
+}
+
+/// Calls `f` with the name and bytes of every file in a `.tar.zst` archive.
+pub(crate) fn each_in_archive(archive: &Path, mut f: impl FnMut(&str, &[u8])) {
+    let file =
+        fs::File::open(archive).unwrap_or_else(|e| panic!("opening {}: {e}", archive.display()));
+    let decoder = ruzstd::decoding::StreamingDecoder::new(file).expect("a zstd stream");
+    let mut tar = tar::Archive::new(decoder);
+    for entry in tar.entries().expect("a tar archive") {
+        let mut entry = entry.expect("a tar entry");
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let name = entry.path().expect("a path").to_string_lossy().into_owned();
+        let mut bytes = Vec::new();
+        entry
+            .read_to_end(&mut bytes)
+            .unwrap_or_else(|e| panic!("reading {name}: {e}"));
+        f(&name, &bytes);
+    }
+}
+
+/// The files directly in `dir` whose names end with `suffix`, sorted.
+pub(crate) fn files_in(dir: &Path, suffix: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.is_file() && p.to_string_lossy().ends_with(suffix))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Copies `from` to `<root>/<label>/<file_name>`, the name `ward scan` and the reference
+/// tool recognise, and returns the new path. Labels name lockfiles in the comparison.
+pub(crate) fn place(root: &Path, label: &str, file_name: &str, from: &Path) -> PathBuf {
+    let dir = root.join(label);
+    fs::create_dir_all(&dir).expect("creating an input directory");
+    let to = dir.join(file_name);
+    fs::copy(from, &to).unwrap_or_else(|e| panic!("copying {}: {e}", from.display()));
+    to
+}
+
+/// A label for a file of the shared data: its path below `data`, `/` turned into `__`.
+pub(crate) fn label(data: &Path, file: &Path) -> String {
+    file.strip_prefix(data)
+        .unwrap_or(file)
+        .to_string_lossy()
+        .replace(['/', '\\'], "__")
+}
+
+/// `ward` against one database in a scratch directory.
+#[derive(Debug)]
+pub(crate) struct Ward {
+    db: PathBuf,
+    cwd: PathBuf,
+}
+
+impl Ward {
+    /// A `ward` whose database is `<scratch>/db`, run from `scratch` (where no `ward.toml` is).
+    pub(crate) fn new(scratch: &Path) -> Ward {
+        Ward {
+            db: scratch.join("db"),
+            cwd: scratch.to_owned(),
+        }
+    }
+
+    fn run(&self, args: &[&std::ffi::OsStr]) -> (i32, String, String) {
+        let output = Command::new(env!("CARGO_BIN_EXE_ward"))
+            .args(args)
+            .arg("--db")
+            .arg(&self.db)
+            .current_dir(&self.cwd)
+            .env_remove("WARD_DB")
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("ward runs");
+        (
+            output.status.code().expect("ward exits with a status"),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    /// `ward db import <paths>`; fails unless it succeeds. Returns what it printed.
+    pub(crate) fn import(&self, paths: &[PathBuf]) -> String {
+        let mut args: Vec<&std::ffi::OsStr> = vec!["db".as_ref(), "import".as_ref()];
+        args.extend(paths.iter().map(|p| p.as_os_str()));
+        let (code, stdout, stderr) = self.run(&args);
+        assert_eq!(
+            code, 0,
+            "ward db import {paths:?} failed:\n{stdout}\n{stderr}"
+        );
+        format!("{stdout}{stderr}")
+    }
+
+    /// `ward scan <lockfiles> --format json`; fails on exit status 2 or any lockfile error.
+    pub(crate) fn scan(&self, lockfiles: &[PathBuf]) -> ScanReport {
+        let mut args: Vec<&std::ffi::OsStr> =
+            vec!["scan".as_ref(), "--format".as_ref(), "json".as_ref()];
+        args.extend(lockfiles.iter().map(|p| p.as_os_str()));
+        let (code, stdout, stderr) = self.run(&args);
+        record(&self.cwd.join("ward-scan.json"), stdout.as_bytes());
+        assert!(
+            code == 0 || code == 1,
+            "ward scan exited with {code}:\n{stderr}\n{}",
+            stdout.chars().take(4000).collect::<String>()
+        );
+        let report: ScanReport = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("ward scan --format json printed invalid JSON: {e}"));
+        assert!(
+            report.errors.is_empty(),
+            "ward scan could not read lockfiles the reference reads: {:#?}",
+            report.errors
+        );
+        assert_eq!(
+            report.lockfiles.len(),
+            lockfiles.len(),
+            "ward scan read {} lockfiles of the {} given",
+            report.lockfiles.len(),
+            lockfiles.len()
+        );
+        report
+    }
+}
+
+/// The parts of `ward scan --format json` (docs/scan-json.md) the comparison reads.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ScanReport {
+    /// The lockfiles read.
+    pub(crate) lockfiles: Vec<ScannedLockfile>,
+    /// One per (advisory, package, version).
+    pub(crate) findings: Vec<Finding>,
+    /// Lockfiles that could not be read.
+    pub(crate) errors: Vec<serde_json::Value>,
+}
+
+/// One lockfile of the report.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ScannedLockfile {
+    /// As given on the command line.
+    pub(crate) path: String,
+    /// How many packages ward read from it.
+    pub(crate) packages: usize,
+}
+
+/// One finding of the report.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Finding {
+    /// The advisory.
+    pub(crate) id: String,
+    /// The other ids of the same vulnerability.
+    #[serde(default)]
+    pub(crate) aliases: Vec<String>,
+    /// `null`, `unmaintained`, `unsound` or `notice`.
+    pub(crate) informational: Option<String>,
+    /// `affected` or `unknown`.
+    pub(crate) verdict: String,
+    /// The package.
+    pub(crate) package: FindingPackage,
+    /// Where it is.
+    pub(crate) locations: Vec<Location>,
+}
+
+/// The package of a finding.
+#[derive(Debug, Deserialize)]
+pub(crate) struct FindingPackage {
+    /// As the lockfile writes it.
+    pub(crate) name: String,
+    /// The exact version.
+    pub(crate) version: String,
+}
+
+/// A place a finding's package is listed.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Location {
+    /// The lockfile.
+    pub(crate) path: String,
+}
+
+/// The label of a lockfile placed by [`place`]: the name of its directory.
+pub(crate) fn label_of(path: &str) -> String {
+    Path::new(path)
+        .parent()
+        .and_then(Path::file_name)
+        .map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned())
+}
+
+/// One answer: advisory `id` affects `version` of `name` in the lockfile labelled `lockfile`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Hit {
+    /// The lockfile's label.
+    pub(crate) lockfile: String,
+    /// The package name (normalised where the ecosystem says names are).
+    pub(crate) name: String,
+    /// The version as the lockfile writes it.
+    pub(crate) version: String,
+    /// The advisory id.
+    pub(crate) id: String,
+}
+
+impl std::fmt::Display for Hit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}@{} in {}",
+            self.id, self.name, self.version, self.lockfile
+        )
+    }
+}
+
+/// ward's findings that `keep` selects, one [`Hit`] per location, with the alias group of
+/// each (the finding's id and aliases), so that the reference's answers can be mapped onto
+/// ward's choice of id by [`canonical`].
+pub(crate) fn ward_hits(
+    report: &ScanReport,
+    keep: impl Fn(&Finding) -> bool,
+    normalise: impl Fn(&str) -> String,
+) -> (BTreeSet<Hit>, Groups) {
+    let mut hits = BTreeSet::new();
+    let mut groups = Groups::default();
+    for finding in report.findings.iter().filter(|f| keep(f)) {
+        for location in &finding.locations {
+            let hit = Hit {
+                lockfile: label_of(&location.path),
+                name: normalise(&finding.package.name),
+                version: finding.package.version.clone(),
+                id: finding.id.clone(),
+            };
+            let group = std::iter::once(&finding.id)
+                .chain(&finding.aliases)
+                .cloned()
+                .collect();
+            groups
+                .0
+                .entry((hit.lockfile.clone(), hit.name.clone(), hit.version.clone()))
+                .or_default()
+                .push((finding.id.clone(), group));
+            hits.insert(hit);
+        }
+    }
+    (hits, groups)
+}
+
+/// ward's alias groups per (lockfile, name, version): ward reports records that are aliases
+/// of each other once, under one of their ids.
+#[derive(Debug, Default)]
+pub(crate) struct Groups(BTreeMap<Coordinates, Vec<(String, BTreeSet<String>)>>);
+
+/// (lockfile, name, version): where a finding is.
+type Coordinates = (String, String, String);
+
+/// The reference's hits with each id replaced by the id ward reports its alias group under,
+/// where ward has a finding of that group for the same package in the same lockfile.
+pub(crate) fn canonical(groups: &Groups, reference: BTreeSet<Hit>) -> BTreeSet<Hit> {
+    reference
+        .into_iter()
+        .map(|mut hit| {
+            let key = (hit.lockfile.clone(), hit.name.clone(), hit.version.clone());
+            if let Some((id, _)) = groups
+                .0
+                .get(&key)
+                .and_then(|g| g.iter().find(|(_, group)| group.contains(&hit.id)))
+            {
+                hit.id.clone_from(id);
+            }
+            hit
+        })
+        .collect()
+}
+
+/// Which tool gave an answer the other did not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    /// Only ward.
+    Ward,
+    /// Only the reference tool.
+    Reference,
+}
+
+/// A systematic, understood difference between ward and a reference tool: which side has
+/// the extra answers, why, and a test that recognises exactly those answers.
+pub(crate) struct Divergence<C> {
+    /// A short name, printed with the counts.
+    pub(crate) name: &'static str,
+    /// The side that has the answers the other lacks.
+    pub(crate) side: Side,
+    /// Why the tools differ, and which is right.
+    pub(crate) reason: &'static str,
+    /// Whether this divergence explains one answer.
+    pub(crate) explains: fn(&C, &Hit) -> bool,
+}
+
+/// Compares ward's answers with the reference's. Every answer on one side only must be
+/// explained by a [`Divergence`] for that side, or the comparison fails, listing the
+/// unexplained ones. Prints the counts; returns how many answers each divergence explained.
+pub(crate) fn compare<C>(
+    what: &str,
+    context: &C,
+    ward: &BTreeSet<Hit>,
+    reference: &BTreeSet<Hit>,
+    divergences: &[Divergence<C>],
+) -> BTreeMap<&'static str, usize> {
+    let mut explained: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut unexplained: Vec<String> = Vec::new();
+    let mut one_side = |side: Side, hits: Vec<&Hit>, who: &str| {
+        for hit in hits {
+            match divergences
+                .iter()
+                .find(|d| d.side == side && (d.explains)(context, hit))
+            {
+                Some(d) => *explained.entry(d.name).or_default() += 1,
+                None => unexplained.push(format!("  only {who}: {hit}")),
+            }
+        }
+    };
+    one_side(Side::Ward, ward.difference(reference).collect(), "ward");
+    one_side(
+        Side::Reference,
+        reference.difference(ward).collect(),
+        "reference",
+    );
+    let agreed = ward.intersection(reference).count();
+    let total = unexplained.len();
+    assert!(
+        unexplained.is_empty(),
+        "{what}: ward and the reference disagree on {total} answers that no known divergence \
+         explains (ward {}, reference {}, agreed {agreed}):\n{}{}",
+        ward.len(),
+        reference.len(),
+        unexplained
+            .iter()
+            .take(60)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n"),
+        if total > 60 { "\n  ..." } else { "" }
+    );
+    eprintln!(
+        "{what}: ward {}, reference {}, agreed {agreed}, explained divergences {explained:?}",
+        ward.len(),
+        reference.len()
+    );
+    explained
+}
+
+/// Fails when a divergence of the table explained nothing in any comparison: a stale entry
+/// would hide a future difference of the same shape.
+pub(crate) fn assert_all_seen<C>(
+    suite: &str,
+    divergences: &[Divergence<C>],
+    seen: &[BTreeMap<&'static str, usize>],
+) {
+    for d in divergences {
+        assert!(
+            seen.iter().any(|s| s.contains_key(d.name)),
+            "{suite}: the known divergence {:?} no longer occurs; remove it from the table \
+             ({})",
+            d.name,
+            d.reason
+        );
+    }
+}
+
+fn skip_or_fail(variable: &str, reason: &str) {
+    if env::var(variable).is_ok_and(|v| v == "1") {
+        panic!("{reason}, and {variable}=1 makes this suite required");
+    }
+    eprintln!("SKIPPED: {reason}");
+}
