@@ -23,4 +23,6 @@
 #![allow(clippy::print_stderr)] // suites report what they compared
 
 mod cargo_audit;
+mod npm;
+mod pypi;
 mod support;

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::env;
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -134,26 +134,6 @@ pub(crate) fn unpack(archive: &Path, into: &Path) {
     tar::Archive::new(decoder)
         .unpack(into)
         .unwrap_or_else(|e| panic!("unpacking {}: {e}", archive.display()));
-}
-
-/// Calls `f` with the name and bytes of every file in a `.tar.zst` archive.
-pub(crate) fn each_in_archive(archive: &Path, mut f: impl FnMut(&str, &[u8])) {
-    let file =
-        fs::File::open(archive).unwrap_or_else(|e| panic!("opening {}: {e}", archive.display()));
-    let decoder = ruzstd::decoding::StreamingDecoder::new(file).expect("a zstd stream");
-    let mut tar = tar::Archive::new(decoder);
-    for entry in tar.entries().expect("a tar archive") {
-        let mut entry = entry.expect("a tar entry");
-        if !entry.header().entry_type().is_file() {
-            continue;
-        }
-        let name = entry.path().expect("a path").to_string_lossy().into_owned();
-        let mut bytes = Vec::new();
-        entry
-            .read_to_end(&mut bytes)
-            .unwrap_or_else(|e| panic!("reading {name}: {e}"));
-        f(&name, &bytes);
-    }
 }
 
 /// The files directly in `dir` whose names end with `suffix`, sorted.
