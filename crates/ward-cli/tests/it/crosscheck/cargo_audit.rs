@@ -4,7 +4,8 @@
 //! Inputs: every `Cargo.lock` of the shared lockfile fixtures and big lockfiles, and a
 //! synthetic `Cargo.lock` (format v3) holding, for every package an advisory names, the
 //! versions at and around each bound of its `patched` and `unaffected` requirements (the
-//! bound, the next patch release and a pre-release of it, the release below; the end of a
+//! bound and a pre-release of it, the next patch release and a pre-release of it, the
+//! release below; the end of a
 //! `^`/`~`/partial requirement and the release below that). Pre-release probes catch the
 //! exclusive lower bounds RustSec writes as `X.Y.Z-0`.
 //!
@@ -316,6 +317,8 @@ struct Advisories {
     /// Per package: the requirements of its advisories' `patched` and `unaffected` lists
     /// (none for an advisory that lists no versions).
     bounds: BTreeMap<String, Vec<VersionReq>>,
+    /// Per advisory id: the requirements of its `patched` and `unaffected` lists.
+    requirements: BTreeMap<String, Vec<VersionReq>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -376,19 +379,22 @@ impl Advisories {
         if front.advisory.withdrawn.is_some() {
             self.withdrawn.insert(id.clone());
         }
-        self.ids.insert(id);
-        let reqs = self.bounds.entry(front.advisory.package).or_default();
-        for req in front
+        let reqs: Vec<VersionReq> = front
             .versions
             .patched
             .iter()
             .chain(&front.versions.unaffected)
-        {
-            reqs.push(
+            .map(|req| {
                 VersionReq::parse(req)
-                    .unwrap_or_else(|e| panic!("{}: requirement {req:?}: {e}", file.display())),
-            );
-        }
+                    .unwrap_or_else(|e| panic!("{}: requirement {req:?}: {e}", file.display()))
+            })
+            .collect();
+        self.bounds
+            .entry(front.advisory.package)
+            .or_default()
+            .extend(reqs.iter().cloned());
+        self.requirements.insert(id.clone(), reqs);
+        self.ids.insert(id);
     }
 
     /// The synthetic `Cargo.lock` and how many packages it lists.
@@ -424,7 +430,10 @@ impl Advisories {
 /// The versions at and around one comparator's bound.
 fn probes(c: &Comparator) -> Vec<Version> {
     let release = Version::new(c.major, c.minor.unwrap_or(0), c.patch.unwrap_or(0));
-    let mut out = vec![release.clone(), below(&release)];
+    // A pre-release of the bound itself: below it in SemVer, where `-0` conversions differ.
+    let mut release_pre = release.clone();
+    release_pre.pre = Prerelease::new("alpha.1").expect("a valid pre-release");
+    let mut out = vec![release.clone(), release_pre, below(&release)];
     if !c.pre.is_empty() {
         let mut bound = release.clone();
         bound.pre = c.pre.clone();
