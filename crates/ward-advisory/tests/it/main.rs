@@ -14,4 +14,5 @@
 #![allow(clippy::print_stderr)] // suites report how many cases they ran
 
 mod osv_schema;
+mod rustsec;
 mod support;
