@@ -22,10 +22,10 @@ use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use ward_advisory::import::Format;
+use ward_advisory::import::{Format, detect};
 
 use crate::Error;
-use crate::import::{InputKind, Progress, Sink, slash_path};
+use crate::import::{InputKind, Progress, Sink, detect_path};
 
 /// Deepest directory level walked.
 const MAX_DEPTH: usize = 64;
@@ -42,12 +42,18 @@ pub(crate) fn kind(path: &Path) -> Option<InputKind> {
     }
 }
 
-/// Collects, in name order, the advisory files and archives under `dir`.
-pub(crate) fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), Error> {
-    walk_at(dir, files, 0)
+/// Collects, in name order, the advisory files (with their format) and archives (`None`)
+/// under `root`.
+pub(crate) fn walk(root: &Path, files: &mut Vec<(PathBuf, Option<Format>)>) -> Result<(), Error> {
+    walk_at(root, root, files, 0)
 }
 
-fn walk_at(dir: &Path, files: &mut Vec<PathBuf>, depth: usize) -> Result<(), Error> {
+fn walk_at(
+    root: &Path,
+    dir: &Path,
+    files: &mut Vec<(PathBuf, Option<Format>)>,
+    depth: usize,
+) -> Result<(), Error> {
     if depth > MAX_DEPTH {
         return Ok(());
     }
@@ -63,11 +69,13 @@ fn walk_at(dir: &Path, files: &mut Vec<PathBuf>, depth: usize) -> Result<(), Err
             if path.file_name().is_some_and(|n| n == ".git") {
                 continue;
             }
-            walk_at(&path, files, depth + 1)?;
-        } else if meta.is_file()
-            && (kind(&path).is_some() || Sink::wants(&slash_path(&path)).is_some())
-        {
-            files.push(path);
+            walk_at(root, &path, files, depth + 1)?;
+        } else if meta.is_file() {
+            if kind(&path).is_some() {
+                files.push((path, None));
+            } else if let Some(format) = detect(&detect_path(Some(root), &path)) {
+                files.push((path, Some(format)));
+            }
         }
     }
     Ok(())
@@ -128,7 +136,7 @@ pub(crate) fn read_zip(
             continue;
         }
         let inner = member.name().map_err(archive_error)?.into_owned();
-        let Some(format) = Sink::wants(&inner) else {
+        let Some(format) = detect(&inner) else {
             continue;
         };
         let origin = format!("{name}!{inner}");
@@ -221,7 +229,7 @@ pub(crate) fn read_tar_zst(
             continue;
         }
         let inner = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-        let Some(format) = Sink::wants(&inner) else {
+        let Some(format) = detect(&inner) else {
             continue;
         };
         let origin = format!("{name}!{inner}");

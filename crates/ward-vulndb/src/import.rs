@@ -7,8 +7,12 @@
 //!   its size limits). A *record* that fails validation is not such a failure: it is listed
 //!   in the report with its origin and reason, and skipped.
 //! - **What a file is, is decided by its path** (`ward_advisory::import::detect`): inside a
-//!   directory or archive, files that are not advisories (READMEs, `index.json`, licences)
-//!   are passed over silently. A path given explicitly must be something ward imports.
+//!   directory or archive, files that are not advisories (READMEs, `index.json`, licences),
+//!   and JSON that turns out not to be a record, are passed over and only counted. A path
+//!   given explicitly must be something ward imports. `detect` sees the path below the
+//!   directory imported, after the (at most three) directories above it that are not hidden:
+//!   an advisory database checked out under `~/.cache` is not a hidden file, but
+//!   `.github/workflows/ci.yml` inside it is.
 //! - **Directories are walked recursively**, in name order (reports are deterministic), into
 //!   `.zip` and `.tar.zst` archives found there but not into archives inside archives;
 //!   `.git` and symbolic links are not followed (a link can make a walk endless).
@@ -72,6 +76,9 @@ pub struct SourceReport {
     pub kept_newer: u64,
     /// Records left out because none of their packages is in the source's `ecosystems`.
     pub filtered: u64,
+    /// Files that turned out not to be advisories (a JSON object without `id` and
+    /// `modified`); skipped.
+    pub not_advisories: u64,
     /// Records that failed validation, with where they came from and why; each was skipped.
     pub rejected: Vec<Rejected>,
 }
@@ -123,11 +130,6 @@ impl<'t, 'c> Sink<'t, 'c> {
         }
     }
 
-    /// Whether `path` (inside a directory or archive) is an advisory ward reads.
-    pub(crate) fn wants(path: &str) -> Option<Format> {
-        detect(path)
-    }
-
     /// Notes a record that could not even be read (too large, unreadable).
     pub(crate) fn reject(&mut self, origin: &str, reason: impl Into<String>) {
         self.report.rejected.push(Rejected {
@@ -145,6 +147,10 @@ impl<'t, 'c> Sink<'t, 'c> {
     ) -> Result<(), Error> {
         let vuln = match parse(format, origin, bytes) {
             Ok(vuln) => vuln,
+            Err(e) if e.is_not_a_record() => {
+                self.report.not_advisories += 1;
+                return Ok(());
+            }
             Err(e) => {
                 self.reject(origin, e.kind.to_string());
                 return Ok(());
@@ -195,8 +201,9 @@ pub(crate) struct Input {
 pub(crate) enum InputKind {
     /// One advisory file.
     File(Format),
-    /// A directory, with the files found in it (advisories and archives), in walk order.
-    Directory(Vec<PathBuf>),
+    /// A directory, with the files found in it in walk order: archives (`None`) and
+    /// advisories.
+    Directory(Vec<(PathBuf, Option<Format>)>),
     /// A zip archive.
     Zip,
     /// A zstd-compressed tar archive.
@@ -223,7 +230,7 @@ pub(crate) fn resolve(path: &Path) -> Result<Input, Error> {
         let mut files = Vec::new();
         archive::walk(&canonical, &mut files)?;
         let mut bytes = 0;
-        for file in &files {
+        for (file, _) in &files {
             bytes += fs::metadata(file).map(|m| m.len()).unwrap_or(0);
         }
         return Ok(Input {
@@ -234,7 +241,7 @@ pub(crate) fn resolve(path: &Path) -> Result<Input, Error> {
     }
     let kind = match archive::kind(&canonical) {
         Some(kind) => kind,
-        None => match detect(&slash_path(&canonical)) {
+        None => match detect(&detect_path(canonical.parent(), &canonical)) {
             Some(format) => InputKind::File(format),
             None => {
                 return Err(Error::UnsupportedInput {
@@ -261,15 +268,11 @@ pub(crate) fn read(
         InputKind::Zip => archive::read_zip(&input.path, sink, progress),
         InputKind::TarZst => archive::read_tar_zst(&input.path, sink, progress),
         InputKind::Directory(files) => {
-            for file in files {
-                match archive::kind(file) {
-                    Some(InputKind::Zip) => archive::read_zip(file, sink, progress)?,
-                    Some(_) => archive::read_tar_zst(file, sink, progress)?,
-                    None => {
-                        if let Some(format) = detect(&slash_path(file)) {
-                            archive::read_file(file, format, sink, progress)?;
-                        }
-                    }
+            for (file, format) in files {
+                match (format, archive::kind(file)) {
+                    (Some(format), _) => archive::read_file(file, *format, sink, progress)?,
+                    (None, Some(InputKind::Zip)) => archive::read_zip(file, sink, progress)?,
+                    (None, _) => archive::read_tar_zst(file, sink, progress)?,
                 }
             }
             Ok(())
@@ -277,7 +280,21 @@ pub(crate) fn read(
     }
 }
 
-/// A path as `detect` expects it: `/`-separated.
-pub(crate) fn slash_path(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
+/// The path `detect` judges `file` by: `file` below `root`, after at most three of the
+/// directories `root` is in (or is), none of them hidden, `/`-separated.
+pub(crate) fn detect_path(root: Option<&Path>, file: &Path) -> String {
+    let below = root.and_then(|r| file.strip_prefix(r).ok()).unwrap_or(file);
+    let mut above: Vec<String> = Vec::new();
+    if let Some(root) = root {
+        for part in root.iter().rev().take(3) {
+            let part = part.to_string_lossy();
+            if part.starts_with('.') || part == "/" {
+                break;
+            }
+            above.push(part.into_owned());
+        }
+    }
+    above.reverse();
+    above.extend(below.iter().map(|p| p.to_string_lossy().into_owned()));
+    above.join("/")
 }
