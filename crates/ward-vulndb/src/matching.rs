@@ -15,6 +15,8 @@
 //!   equals the smallest. The others go into [`Finding::aliases`].
 //! - **A group's fix** is the highest of its members' fixes: the upgrade that leaves every
 //!   member's range. Its rating is the chosen record's, or the first member's that has one.
+//! - **Ranges before `versions`**: a version both listed and in a range gets the range's fix
+//!   (`ward_version::osv::evaluate` alone answers from the list first, with no fix).
 //! - **Withdrawn records never match.** `Unknown` verdicts are findings (a range that cannot
 //!   be evaluated is never a silent "not affected"); `NotAffected` is never returned.
 
@@ -199,12 +201,17 @@ fn evaluate<'r>(
                 Err(_) => continue,
             },
         };
-        let evaluation = osv::evaluate(
-            &ecosystem,
-            &row.ranges.ranges,
-            &row.ranges.versions,
-            query.version,
-        );
+        // Ranges first: `evaluate` answers from the `versions` list before the ranges and then
+        // gives no fix, and the ranges are cheaper than parsing every listed version.
+        let mut evaluation = osv::evaluate(&ecosystem, &row.ranges.ranges, &[], query.version);
+        if evaluation.verdict != Verdict::Affected
+            && !row.ranges.versions.is_empty()
+            && osv::evaluate(&ecosystem, &[], &row.ranges.versions, query.version).verdict
+                == Verdict::Affected
+        {
+            evaluation.verdict = Verdict::Affected;
+            evaluation.diagnostics.clear();
+        }
         if evaluation.verdict == Verdict::NotAffected {
             continue;
         }
