@@ -2,6 +2,7 @@
 //! output, standard error and the exit status together.
 
 mod readme;
+mod scan;
 mod version;
 
 use std::process::Command;
