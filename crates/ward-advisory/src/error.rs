@@ -14,6 +14,22 @@ pub struct Error {
 }
 
 impl Error {
+    /// Whether the file was not an advisory at all ([`ErrorKind::NotARecord`]), as opposed to
+    /// a broken one.
+    pub fn is_not_a_record(&self) -> bool {
+        matches!(self.kind, ErrorKind::NotARecord { .. })
+    }
+
+    /// Whether an importer should report the file as skipped rather than failed: not an
+    /// advisory ([`ErrorKind::NotARecord`]) or one ward leaves out on purpose
+    /// ([`ErrorKind::Unsupported`]).
+    pub fn is_skip(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::NotARecord { .. } | ErrorKind::Unsupported { .. }
+        )
+    }
+
     /// An error about the record read from `origin`.
     pub fn new(origin: impl fmt::Display, kind: ErrorKind) -> Self {
         Error {
@@ -51,6 +67,20 @@ pub enum ErrorKind {
         /// The field, as a path (`affected[0].ranges[1].events`).
         field: String,
         /// What was expected.
+        reason: String,
+    },
+    /// The file is not an advisory of the format at all (a GitHub GraphQL advisory or a CSAF
+    /// document among OSV records): an importer reports it as skipped, not as a failure.
+    #[error("{reason}")]
+    NotARecord {
+        /// What the file looks like instead.
+        reason: String,
+    },
+    /// An advisory of a kind ward does not import (RustSec's advisories about the Rust
+    /// toolchain itself, `rust/std/CVE-*.md`): reported as skipped, with why.
+    #[error("{reason}")]
+    Unsupported {
+        /// Why ward leaves it out.
         reason: String,
     },
     /// The record is larger than ward reads.

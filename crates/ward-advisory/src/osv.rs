@@ -3,8 +3,17 @@
 //! Unknown fields are kept in `database_specific` / `ecosystem_specific` only where the schema
 //! puts them; a field the schema does not define at the top level is ignored on import, as
 //! OSV consumers must (schema.md, "Extensions").
+//!
+//! Traps:
+//! - **`null` lists.** The schema allows `"aliases": null`, `"affected": null`,
+//!   `"references": null` and `"severity": null`; they read as empty lists.
+//! - **Timestamps are strings.** YAML loaders turn `modified: 2021-06-22T04:54:55Z` into a
+//!   date; here every timestamp is kept as written and checked by [`Vulnerability::validate`].
+//! - **What is valid** is decided in `validate.rs`, not by deserialization: a record that
+//!   deserializes may still be refused, and one the strict schema rejects may still be imported
+//!   with warnings.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 pub use ward_version::osv::{Event, OsvRange as EvalRange, RangeType};
@@ -26,7 +35,11 @@ pub struct Vulnerability {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawn: Option<String>,
     /// Other ids of the same vulnerability (CVE, GHSA, ...).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub aliases: Vec<String>,
     /// Ids of records this one derives from.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -41,13 +54,25 @@ pub struct Vulnerability {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
     /// Severity scores of the whole record.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub severity: Vec<Severity>,
     /// The packages and versions affected.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub affected: Vec<Affected>,
     /// Links.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub references: Vec<Reference>,
     /// Who found, reported or fixed it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -74,7 +99,11 @@ pub struct Affected {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package: Option<Package>,
     /// Severity of this package's entry, when it differs per package.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub severity: Vec<Severity>,
     /// Version ranges.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -151,4 +180,13 @@ impl Range {
             events: self.events.clone(),
         }
     }
+}
+
+/// Reads a list the schema allows to be `null` (`"aliases": null`) as an empty list.
+fn null_as_empty<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
 }

@@ -15,6 +15,9 @@ pub(crate) enum Command {
     /// Compare versions and test range membership, in any ecosystem's own rules.
     #[command(subcommand)]
     Version(VersionCommand),
+    /// Find the lockfiles under PATHs and report the dependencies with known vulnerabilities.
+    #[command(after_long_help = SCAN_HELP)]
+    Scan(ScanArgs),
 }
 
 const ECOSYSTEMS_HELP: &str = "\
@@ -84,6 +87,83 @@ pub(crate) struct CheckArgs {
     /// Also print, on standard error, the intervals the range was read as.
     #[arg(long)]
     pub(crate) explain: bool,
+}
+
+const SCAN_HELP: &str = "\
+Lockfiles read: Cargo.lock, package-lock.json, npm-shrinkwrap.json, yarn.lock (classic and
+berry), pnpm-lock.yaml (v5 to v9), mix.lock, requirements*.txt (pinned == lines; anything
+else is listed as not checked, never guessed), poetry.lock, uv.lock. Directories are searched
+recursively, honouring .gitignore; node_modules and target are skipped.
+
+The database is the one `ward db import` and `ward db sync` fill; the scan never touches the
+network.
+
+Policy in ward.toml (./ward.toml, or --config FILE):
+
+  [[scan.ignore]]
+  id = \"RUSTSEC-2020-0071\"         # the finding's id or any alias
+  reason = \"only formats UTC\"      # required
+  until = \"2027-01-31\"             # optional; after it the entry no longer applies
+  paths = [\"legacy/**\"]            # optional; lockfiles it applies to
+
+Exit status: 0 when nothing that counts was found; 1 when a vulnerability at or above the
+threshold was found (ignored, informational and below-threshold findings do not count; a
+finding without a severity always counts); 2 on a usage error, a missing database, or a
+lockfile that cannot be read or lists no packages: ward never answers \"no issues\" about a
+file it could not read.
+
+Examples:
+  ward scan                                  # the current directory
+  ward scan --severity-threshold high .      # fail only on high and critical
+  ward scan --format sarif > ward.sarif      # for code scanning
+  ward scan --format json | jq '.findings[].id'";
+
+/// Output formats of `ward scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ScanFormat {
+    /// Tables grouped by lockfile, for people.
+    Table,
+    /// The documented JSON shape (docs/scan-json.md).
+    Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// Markdown, for pull-request comments.
+    Markdown,
+}
+
+/// Severity levels for `--severity-threshold`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum SeverityArg {
+    /// CVSS 0.1-3.9 and above.
+    Low,
+    /// CVSS 4.0-6.9 (GHSA "moderate") and above.
+    Medium,
+    /// CVSS 7.0-8.9 and above.
+    High,
+    /// CVSS 9.0-10.0.
+    Critical,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ScanArgs {
+    /// Lockfiles, or directories to search for them.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub(crate) paths: Vec<std::path::PathBuf>,
+    /// The vulnerability database directory.
+    #[arg(long, value_name = "DIR", env = "WARD_DB")]
+    pub(crate) db: Option<std::path::PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
+    pub(crate) format: ScanFormat,
+    /// Only findings at or above this level make the exit status 1 (the others are shown).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub(crate) severity_threshold: Option<SeverityArg>,
+    /// Leave out findings for which no fixed version exists.
+    #[arg(long)]
+    pub(crate) ignore_unfixed: bool,
+    /// The configuration file (default: ./ward.toml when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<std::path::PathBuf>,
 }
 
 #[cfg(test)]

@@ -58,6 +58,15 @@ pub enum ErrorKind {
         /// The versions ward reads.
         supported: &'static str,
     },
+    /// A file this one includes (requirements.txt `-r`/`-c`) could not be read.
+    #[error("cannot read the included file {path}")]
+    Include {
+        /// The included file, as opened.
+        path: String,
+        /// Why.
+        #[source]
+        source: Box<Error>,
+    },
     /// The file parsed but lists no package, which this format cannot mean.
     #[error("no packages found; a {format} that lists none is not a lockfile ward can trust")]
     Empty {

@@ -14,6 +14,7 @@
 mod cargo;
 mod discover;
 mod error;
+mod lines;
 mod mix;
 mod npm;
 mod pnpm;
@@ -128,6 +129,48 @@ pub struct Lockfile {
     /// Requirements without an exact version (requirements.txt only): reported, never
     /// guessed.
     pub unpinned: Vec<Unpinned>,
+    /// Other files this one includes (requirements.txt `-r`/`-c` only), in file order.
+    pub includes: Vec<Include>,
+}
+
+/// A requirements file named by another with `-r`/`--requirement` or `-c`/`--constraint`.
+///
+/// [`parse`] records the reference; [`read`] also reads the file, relative to the including
+/// file's directory. Each file is read once per [`read`] call: a second reference to a file
+/// already read (a cycle, or a diamond) keeps `lockfile: None`, as do URLs, which ward never
+/// fetches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Include {
+    /// The path (or URL) as written.
+    pub path: String,
+    /// 1-based line of the `-r`/`-c` option.
+    pub line: u32,
+    /// `-c`: a constraints file, whose pins apply only to packages required elsewhere; pip
+    /// installs nothing because of a constraint alone.
+    pub constraint: bool,
+    /// Filled by [`read`]: the file as opened and what it lists.
+    pub lockfile: Option<Box<Included>>,
+}
+
+/// An included requirements file, as [`read`] found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Included {
+    /// The path that was opened: the including file's directory joined with [`Include::path`].
+    pub path: std::path::PathBuf,
+    /// What the file lists (and its own includes).
+    pub lockfile: Lockfile,
+}
+
+impl Lockfile {
+    /// A lockfile of `kind` listing `packages`, with no unpinned requirement or include.
+    pub fn new(kind: Kind, packages: Vec<Package>) -> Self {
+        Lockfile {
+            kind,
+            packages,
+            unpinned: Vec::new(),
+            includes: Vec::new(),
+        }
+    }
 }
 
 /// One installed package.

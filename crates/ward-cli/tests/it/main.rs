@@ -3,6 +3,7 @@
 
 mod crosscheck;
 mod readme;
+mod scan;
 mod version;
 
 use std::process::Command;

@@ -1,0 +1,1 @@
+//! pnpm-lock.yaml tests (written by lockfile-b).

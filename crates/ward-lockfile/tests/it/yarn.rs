@@ -1,0 +1,1 @@
+//! yarn.lock tests (written by lockfile-b).

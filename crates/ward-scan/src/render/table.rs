@@ -1,0 +1,145 @@
+//! The default output: one block per lockfile, readable at a glance.
+
+use std::fmt::Write as _;
+
+use super::{findings_in, line_in, plural, severity_label, verdict_sentence};
+use crate::Report;
+
+const SUMMARY_WIDTH: usize = 60;
+
+/// The report as plain-text tables grouped by lockfile, then what could not be read, the
+/// warnings, and one closing sentence.
+pub fn table(report: &Report) -> String {
+    let mut out = String::new();
+    for lockfile in &report.lockfiles {
+        let findings: Vec<_> = findings_in(report, &lockfile.path).collect();
+        let _ = writeln!(
+            out,
+            "{} ({}, {} {}): {}",
+            lockfile.path,
+            lockfile.ecosystem,
+            lockfile.packages,
+            plural(lockfile.packages, "package", "packages"),
+            match findings.len() {
+                0 => "no known vulnerabilities".to_owned(),
+                n => format!("{n} {}", plural(n, "finding", "findings")),
+            }
+        );
+        if !findings.is_empty() {
+            let rows: Vec<[String; 6]> = findings
+                .iter()
+                .map(|f| {
+                    let mut summary = truncate(f.summary.as_deref().unwrap_or(""), SUMMARY_WIDTH);
+                    if let Some(ignored) = &f.ignored {
+                        summary = format!("[ignored: {}] {summary}", ignored.reason);
+                    } else if f.verdict == "unknown" {
+                        summary = format!("[may be affected: range not evaluable] {summary}");
+                    }
+                    [
+                        severity_label(f),
+                        f.id.clone(),
+                        format!("{}@{}", f.package.name, f.package.version),
+                        line_in(f, &lockfile.path).to_string(),
+                        fix_label(f),
+                        summary,
+                    ]
+                })
+                .collect();
+            write_rows(
+                &mut out,
+                ["SEVERITY", "ID", "PACKAGE", "LINE", "FIX", "SUMMARY"],
+                &rows,
+            );
+        }
+        for unpinned in &lockfile.unpinned {
+            let _ = writeln!(
+                out,
+                "  not checked: {}:{}: {} is not pinned to one version",
+                lockfile.path, unpinned.line, unpinned.requirement
+            );
+        }
+        out.push('\n');
+    }
+    if !report.errors.is_empty() {
+        out.push_str("Could not read:\n");
+        for error in &report.errors {
+            let line = error.line.map(|l| format!(":{l}")).unwrap_or_default();
+            let _ = writeln!(out, "  {}{line}: {}", error.path, error.message);
+        }
+        out.push('\n');
+    }
+    for warning in &report.warnings {
+        let _ = writeln!(out, "warning: {warning}");
+    }
+    let _ = writeln!(
+        out,
+        "Scanned {} {} ({} packages) against {} advisories{}: {}.",
+        report.summary.lockfiles,
+        plural(report.summary.lockfiles, "lockfile", "lockfiles"),
+        report.summary.packages,
+        report.database.records,
+        report
+            .database
+            .newest_modified
+            .as_deref()
+            .map(|m| format!(" (newest {})", m.get(..10).unwrap_or(m)))
+            .unwrap_or_default(),
+        verdict_sentence(report)
+    );
+    out
+}
+
+fn fix_label(finding: &crate::Finding) -> String {
+    match (&finding.fixed, &finding.last_known_affected) {
+        (Some(fixed), _) => fixed.clone(),
+        (None, Some(last)) => format!("none (last affected {last})"),
+        (None, None) => "none".to_owned(),
+    }
+}
+
+fn truncate(text: &str, width: usize) -> String {
+    let line = text.lines().next().unwrap_or("").trim();
+    if line.chars().count() <= width {
+        return line.to_owned();
+    }
+    let mut cut: String = line.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+fn write_rows<const N: usize>(out: &mut String, header: [&str; N], rows: &[[String; N]]) {
+    let mut widths = header.map(|h| h.chars().count());
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut text = String::from(" ");
+        for (i, cell) in cells.enumerate() {
+            text.push(' ');
+            text.push_str(cell);
+            if i + 1 < N {
+                let pad = widths[i].saturating_sub(cell.chars().count());
+                text.extend(std::iter::repeat_n(' ', pad + 1));
+            }
+        }
+        let _ = writeln!(out, "{}", text.trim_end());
+    };
+    line(&mut header.iter().copied());
+    for row in rows {
+        line(&mut row.iter().map(String::as_str));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::truncate;
+
+    #[test]
+    fn truncates_on_characters_not_bytes() {
+        assert_eq!(truncate("ééééé", 3), "éé…");
+        assert_eq!(truncate("short", 10), "short");
+        assert_eq!(truncate("first\nsecond", 10), "first");
+    }
+}

@@ -1,0 +1,288 @@
+//! The scan itself: discover, read, match, apply policy.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use ward_advisory::severity::Level;
+use ward_lockfile::{Relation, Source};
+use ward_version::osv::Verdict;
+use ward_vulndb::{Database, Query};
+
+use crate::report::{
+    DatabaseInfo, Finding, Ignored, Location, LockfileError, LockfileSummary, PackageRef, Report,
+    SeverityInfo, Summary, Unpinned,
+};
+use crate::{IgnoreRule, Settings};
+
+/// A scan that could not run at all (as opposed to a lockfile that could not be read, which
+/// is reported in [`Report::errors`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Nothing to scan.
+    #[error(
+        "no lockfile found under {}; ward reads {}",
+        paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+        ward_lockfile::Kind::ALL.iter().map(|k| k.file_name()).collect::<Vec<_>>().join(", ")
+    )]
+    NothingToScan {
+        /// The paths given.
+        paths: Vec<PathBuf>,
+    },
+    /// The database failed.
+    #[error("vulnerability database: {0}")]
+    Database(#[from] ward_vulndb::Error),
+}
+
+/// Scans `settings.paths` against `db`.
+///
+/// # Errors
+///
+/// When no lockfile is found at all, or the database cannot be queried. A lockfile that
+/// cannot be read is not an error here: it is in the report, and makes the exit status 2.
+pub fn scan(db: &Database, settings: &Settings) -> Result<Report, Error> {
+    let (found, discover_errors) = ward_lockfile::discover(&settings.paths);
+    let mut errors: Vec<LockfileError> = discover_errors.iter().map(lockfile_error).collect();
+    if found.is_empty() && errors.is_empty() {
+        return Err(Error::NothingToScan {
+            paths: settings.paths.clone(),
+        });
+    }
+
+    // Every registry package version, once, with every place it is locked.
+    let mut lockfiles = Vec::with_capacity(found.len());
+    let mut occurrences: BTreeMap<PackageRef, Vec<Location>> = BTreeMap::new();
+    for discovered in &found {
+        let path = display_path(&discovered.path);
+        let lockfile = match ward_lockfile::read(discovered.kind, &discovered.path) {
+            Ok(lockfile) => lockfile,
+            Err(err) => {
+                errors.push(lockfile_error(&err));
+                continue;
+            }
+        };
+        for package in &lockfile.packages {
+            if package.source != Source::Registry {
+                continue;
+            }
+            let key = PackageRef {
+                ecosystem: package.ecosystem.to_owned(),
+                name: package.name.clone(),
+                version: package.version.clone(),
+            };
+            occurrences.entry(key).or_default().push(Location {
+                path: path.clone(),
+                line: package.line,
+                relation: relation_name(package.relation),
+                dev: package.dev,
+            });
+        }
+        lockfiles.push(LockfileSummary {
+            path,
+            kind: discovered.kind.file_name().to_owned(),
+            ecosystem: discovered.kind.ecosystem().to_owned(),
+            packages: lockfile.packages.len(),
+            unpinned: lockfile
+                .unpinned
+                .iter()
+                .map(|u| Unpinned {
+                    name: u.name.clone(),
+                    requirement: u.requirement.clone(),
+                    line: u.line,
+                })
+                .collect(),
+        });
+    }
+
+    let packages: Vec<(PackageRef, Vec<Location>)> = occurrences.into_iter().collect();
+    let queries: Vec<Query<'_>> = packages
+        .iter()
+        .map(|(p, _)| Query {
+            ecosystem: &p.ecosystem,
+            name: &p.name,
+            version: &p.version,
+        })
+        .collect();
+    let matches = db.matches(&queries)?;
+
+    let mut warnings = Vec::new();
+    let active: Vec<&IgnoreRule> = settings
+        .ignores
+        .iter()
+        .filter(|rule| {
+            let expired = rule.is_expired(settings.today);
+            if expired {
+                warnings.push(format!(
+                    "ignore entry {} expired on {}; it no longer applies",
+                    rule.id,
+                    rule.until.map(|d| d.to_string()).unwrap_or_default()
+                ));
+            }
+            !expired
+        })
+        .collect();
+    let mut used = vec![false; active.len()];
+
+    let mut findings = Vec::with_capacity(matches.len());
+    let mut unfixed_hidden = 0usize;
+    for m in matches {
+        let Some((package, locations)) = packages.get(m.query) else {
+            continue;
+        };
+        if settings.ignore_unfixed && m.fixed.is_none() {
+            unfixed_hidden += 1;
+            continue;
+        }
+        let ids = || std::iter::once(m.id.as_str()).chain(m.aliases.iter().map(String::as_str));
+        let ignored = active.iter().enumerate().find_map(|(i, rule)| {
+            let covers_all = locations.iter().all(|loc| rule.covers(ids(), &loc.path));
+            covers_all.then(|| {
+                used[i] = true;
+                Ignored {
+                    reason: rule.reason.clone(),
+                    until: rule.until.map(|d| d.to_string()),
+                }
+            })
+        });
+        let level = m.rating.as_ref().map(|r| r.level);
+        let at_threshold = match (settings.severity_threshold, level) {
+            (Some(threshold), Some(level)) => level >= threshold,
+            // A finding nobody rated is never hidden by a threshold.
+            _ => true,
+        };
+        let counted = ignored.is_none() && m.informational.is_none() && at_threshold;
+        findings.push(Finding {
+            id: m.id,
+            aliases: m.aliases,
+            summary: m.summary,
+            severity: m.rating.map(|r| SeverityInfo {
+                level: level_name(r.level),
+                score: r.score,
+                source: r.source,
+            }),
+            informational: m.informational,
+            verdict: match m.verdict {
+                Verdict::Unknown => "unknown",
+                _ => "affected",
+            },
+            package: package.clone(),
+            fixed: m.fixed,
+            last_known_affected: m.last_known_affected,
+            locations: locations.clone(),
+            ignored,
+            counted,
+            diagnostics: m.diagnostics,
+        });
+    }
+    for (rule, used) in active.iter().zip(&used) {
+        if !used {
+            warnings.push(format!(
+                "ignore entry {} matched no finding; remove it if the advisory no longer applies",
+                rule.id
+            ));
+        }
+    }
+    if unfixed_hidden > 0 {
+        warnings.push(format!(
+            "{unfixed_hidden} finding(s) without a fixed version hidden by --ignore-unfixed"
+        ));
+    }
+    findings.sort_by(|a, b| (&a.package, &a.id).cmp(&(&b.package, &b.id)));
+
+    let summary = Summary {
+        lockfiles: lockfiles.len(),
+        packages: lockfiles.iter().map(|l| l.packages).sum(),
+        findings: findings.len(),
+        counted: findings.iter().filter(|f| f.counted).count(),
+        ignored: findings.iter().filter(|f| f.ignored.is_some()).count(),
+        below_threshold: findings
+            .iter()
+            .filter(|f| {
+                settings.severity_threshold.is_some_and(|t| {
+                    f.severity
+                        .as_ref()
+                        .is_some_and(|s| level_rank(s.level) < level_rank(level_name(t)))
+                })
+            })
+            .count(),
+        informational: findings
+            .iter()
+            .filter(|f| f.informational.is_some())
+            .count(),
+        errors: errors.len(),
+    };
+    Ok(Report {
+        version: 1,
+        database: database_info(db)?,
+        lockfiles,
+        findings,
+        errors,
+        warnings,
+        summary,
+    })
+}
+
+fn database_info(db: &Database) -> Result<DatabaseInfo, Error> {
+    let stats = db.stats()?;
+    Ok(DatabaseInfo {
+        path: stats.path,
+        records: stats.records,
+        newest_modified: stats.newest_modified,
+    })
+}
+
+fn lockfile_error(err: &ward_lockfile::Error) -> LockfileError {
+    LockfileError {
+        path: display_path(Path::new(&err.file)),
+        line: err.line,
+        message: err.kind.to_string(),
+    }
+}
+
+/// `./web/yarn.lock` is shown as `web/yarn.lock`, as people type it.
+fn display_path(path: &Path) -> String {
+    let path = path.strip_prefix(".").unwrap_or(path);
+    path.display().to_string()
+}
+
+fn relation_name(relation: Relation) -> &'static str {
+    match relation {
+        Relation::Direct => "direct",
+        Relation::Transitive => "transitive",
+        Relation::Unknown => "unknown",
+    }
+}
+
+pub(crate) fn level_name(level: Level) -> &'static str {
+    match level {
+        Level::None => "none",
+        Level::Low => "low",
+        Level::Medium => "medium",
+        Level::High => "high",
+        Level::Critical => "critical",
+    }
+}
+
+pub(crate) fn level_rank(name: &str) -> u8 {
+    match name {
+        "none" => 0,
+        "low" => 1,
+        "medium" => 2,
+        "high" => 3,
+        "critical" => 4,
+        _ => 5,
+    }
+}
+
+/// Counts findings by level, for summaries: `(level name, count)` from critical down.
+pub(crate) fn by_level(findings: &[&Finding]) -> Vec<(&'static str, usize)> {
+    let mut counts: HashMap<&'static str, usize> = HashMap::new();
+    for f in findings {
+        let level = f.severity.as_ref().map_or("unrated", |s| s.level);
+        *counts.entry(level).or_default() += 1;
+    }
+    ["critical", "high", "medium", "low", "none", "unrated"]
+        .into_iter()
+        .filter_map(|l| counts.get(l).map(|&n| (l, n)))
+        .collect()
+}
