@@ -3,7 +3,8 @@ lockfiles, decided by PyPI's own `packaging` (PEP 440 ordering, PEP 503 names) a
 schema's evaluation pseudocode (https://ossf.github.io/osv-schema/#evaluation), written out
 here independently of ward.
 
-Usage: pypi_osv.py   (JSON on stdin, JSON lines on stdout; `packaging` on PYTHONPATH)
+Usage: pypi_osv.py <dir of packaging 21.3>
+       (JSON on stdin, JSON lines on stdout; `packaging` 26.3 on PYTHONPATH)
 
 Input:  {"records": [OSV record, ...], "lockfiles": [{"label": "...", "path": "..."}, ...]}
 Output: one line per lockfile  {"lockfile": label, "packages": n}
@@ -17,8 +18,14 @@ normalised name:
 - `versions` lists the version (as written, or equal as PEP 440 versions) -> affected;
 - each range: GIT is skipped (needs the repository); ECOSYSTEM ranges order versions with
   packaging.version.Version; another type, a range without `introduced`, or a version that
-  Version() rejects (a legacy, non-PEP 440 version in an event or the one asked about)
-  makes the range not evaluable;
+  is neither PEP 440 nor legacy (below) makes the range not evaluable;
+- legacy versions: PyPI still holds pre-PEP 440 versions (`0.9-doduo`, `2019-09-12`) that
+  packaging 22+ rejects. OSV tools order them as packaging's old LegacyVersion did (below
+  every PEP 440 version, among themselves by setuptools' old key), and so does ward; the
+  oracle uses the real LegacyVersion of packaging 21.3, loaded from the directory given as
+  argument beside packaging 26.3. A string is taken as legacy when it is printable ASCII
+  without whitespace and holds a letter or digit (LegacyVersion took anything; ward
+  refuses garbage), after trimming surrounding whitespace;
 - events sorted by version (stable; "0" first, limit "*" last), then BeforeLimits and the
   walk: introduced at or below v -> affected, fixed at or below v -> not, last_affected
   below v -> not.
@@ -40,7 +47,7 @@ import os
 import re
 import sys
 import tomllib
-from functools import cmp_to_key
+from functools import cache, cmp_to_key
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -50,17 +57,53 @@ START = (0, None)
 END = (2, None)
 
 
-def parse(text):
+def load_legacy_version(path):
+    """LegacyVersion from packaging 21.3 at `path`, without disturbing packaging 26.3."""
+    def ours(name):
+        return name.split(".")[0] in ("packaging", "pyparsing")
+
+    saved = {k: v for k, v in sys.modules.items() if ours(k)}
+    for k in saved:
+        del sys.modules[k]
+    sys.path.insert(0, path)
     try:
-        return Version(text)
+        import packaging.version as old
+
+        if not hasattr(old, "LegacyVersion"):
+            raise SystemExit(f"no LegacyVersion in the packaging at {path}")
+        return old.LegacyVersion
+    finally:
+        sys.path.remove(path)
+        for k in [k for k in sys.modules if ours(k)]:
+            del sys.modules[k]
+        sys.modules.update(saved)
+
+
+LegacyVersion = load_legacy_version(sys.argv[1])
+
+
+@cache
+def parse(text):
+    """(0, LegacyVersion) or (1, Version), which order as OSV tools do; None if neither."""
+    text = text.strip()
+    try:
+        return (1, Version(text))
     except InvalidVersion:
-        return None
+        pass
+    printable = all("!" <= c <= "~" for c in text)
+    if text and printable and any(c.isalnum() for c in text):
+        return (0, LegacyVersion(text))
+    return None
 
 
 def compare_points(a, b):
+    """Points are START, END or (1, parsed) with parsed = (0, legacy) or (1, PEP 440)."""
     if a[0] != 1 or b[0] != 1:
         return (a[0] > b[0]) - (a[0] < b[0])
-    return (a[1] > b[1]) - (a[1] < b[1])
+    (ka, va), (kb, vb) = a[1], b[1]
+    if ka != kb:
+        return (ka > kb) - (ka < kb)
+    return (va > vb) - (va < vb)
 
 
 def evaluate_range(events, version):
