@@ -38,6 +38,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use crate::{Error, ErrorKind, Kind, Lockfile, Package, Relation};
+pub(crate) use source::codeload_commit;
 use source::{Resolved, classic_source, classify_berry, split_descriptor};
 
 const FORMAT: &str = "yarn.lock";

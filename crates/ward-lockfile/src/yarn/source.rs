@@ -144,7 +144,7 @@ fn commit_of_fragment(fragment: &str) -> Option<&str> {
 }
 
 /// `https://codeload.github.com/<owner>/<repo>/tar.gz/<sha>` → (`https://github.com/<owner>/<repo>`, sha).
-fn codeload_commit(url: &str) -> Option<(String, &str)> {
+pub(crate) fn codeload_commit(url: &str) -> Option<(String, &str)> {
     let path = url.strip_prefix("https://codeload.github.com/")?;
     let mut parts = path.split('/');
     let (owner, repo, kind, sha) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
