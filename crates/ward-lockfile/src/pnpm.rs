@@ -170,12 +170,20 @@ fn merge(a: Relation, b: Relation) -> Relation {
 
 /// The value of the top-level `lockfileVersion:` line, unquoted, and its line.
 fn scan_version(content: &str) -> Option<(&str, u32)> {
-    content.lines().enumerate().find_map(|(index, line)| {
+    yaml_lines(content).enumerate().find_map(|(index, line)| {
         let value = line.strip_prefix("lockfileVersion:")?;
         let value = value.split(" #").next().unwrap_or_default().trim();
         let value = value.trim_matches(|c| c == '\'' || c == '"');
         Some((value, line_number(index as u64 + 1)))
     })
+}
+
+/// Lines as YAML counts them: `\r\n`, `\n` and a lone `\r` each end one (as in the
+/// positions serde-saphyr reports).
+fn yaml_lines(content: &str) -> impl Iterator<Item = &str> {
+    content
+        .split('\n')
+        .flat_map(|line| line.strip_suffix('\r').unwrap_or(line).split('\r'))
 }
 
 fn unsupported(origin: &str, version: &str, line: Option<u32>) -> Error {
@@ -202,4 +210,22 @@ fn options(length: usize) -> serde_saphyr::Options {
     options.emit_comments = false;
     options.with_snippet = false;
     options
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_line_counts_every_yaml_line_break() {
+        assert_eq!(
+            scan_version("a: 1\r\rlockfileVersion: '6.0'\rb: 2"),
+            Some(("6.0", 3))
+        );
+        assert_eq!(
+            scan_version("a: 1\r\nlockfileVersion: 5.4 # x\n"),
+            Some(("5.4", 2))
+        );
+        assert_eq!(scan_version("a:\n  lockfileVersion: 1\n"), None);
+    }
 }
