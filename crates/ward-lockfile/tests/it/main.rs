@@ -11,6 +11,7 @@
 
 mod cargo;
 mod discover;
+mod js_support;
 mod mix;
 mod npm;
 mod pnpm;
