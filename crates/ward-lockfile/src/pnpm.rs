@@ -77,11 +77,7 @@ pub(crate) fn parse(origin: &str, content: &str) -> Result<Lockfile, Error> {
             ErrorKind::Empty { format: FORMAT },
         ));
     }
-    Ok(Lockfile {
-        kind: Kind::PnpmLock,
-        packages,
-        unpinned: Vec::new(),
-    })
+    Ok(Lockfile::new(Kind::PnpmLock, packages))
 }
 
 /// A `packages` entry that names a package.

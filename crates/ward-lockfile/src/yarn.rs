@@ -65,11 +65,7 @@ pub(crate) fn parse(origin: &str, content: &str) -> Result<Lockfile, Error> {
             ErrorKind::Empty { format: FORMAT },
         ));
     }
-    Ok(Lockfile {
-        kind: Kind::YarnLock,
-        packages,
-        unpinned: Vec::new(),
-    })
+    Ok(Lockfile::new(Kind::YarnLock, packages))
 }
 
 /// One entry of either dialect, as read from the file.
