@@ -48,10 +48,13 @@ fn get(path: &str, if_none_match: Option<&str>, status: u16) -> Logged {
     }
 }
 
+/// A record's `modified`, id, and (path, bytes).
+type Timed = (String, String, (String, Vec<u8>));
+
 /// RustSec's OSV records sorted by `modified`, oldest first, with their ids and times. (The
 /// Go database's own files all say `modified: 0001-01-01T00:00:00Z`: OSV.dev sets the time
 /// when it publishes them.)
-fn rustsec_by_modified(data: &Path) -> Vec<(String, String, (String, Vec<u8>))> {
+fn rustsec_by_modified(data: &Path) -> Vec<Timed> {
     let mut records: Vec<_> =
         tar_members(&data.join("rustsec-advisory-db/rustsec-osv-export.tar.zst"))
             .into_iter()
@@ -142,7 +145,7 @@ fn modified_id_csv_fetches_only_the_new_records() {
         .expect("records modified at different times");
     let (old, new) = (&all[cut - 30..cut], &all[cut..]);
     assert!(new.len() < 20, "{}", new.len());
-    let csv = |rows: &[&(String, String, (String, Vec<u8>))]| {
+    let csv = |rows: &[&Timed]| {
         let mut rows = rows.to_vec();
         rows.reverse(); // newest first, as OSV.dev writes it
         rows.iter()
