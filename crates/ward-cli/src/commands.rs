@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
 
+mod db;
 mod version;
 
 /// Exit status for usage errors and invalid input, as clap uses for its own.
@@ -15,5 +16,6 @@ pub(crate) fn exit_usage() -> ExitCode {
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Version(command) => version::run(command),
+        Command::Db(args) => db::run(args),
     }
 }
