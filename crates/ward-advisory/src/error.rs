@@ -20,6 +20,16 @@ impl Error {
         matches!(self.kind, ErrorKind::NotARecord { .. })
     }
 
+    /// Whether an importer should report the file as skipped rather than failed: not an
+    /// advisory ([`ErrorKind::NotARecord`]) or one ward leaves out on purpose
+    /// ([`ErrorKind::Unsupported`]).
+    pub fn is_skip(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::NotARecord { .. } | ErrorKind::Unsupported { .. }
+        )
+    }
+
     /// An error about the record read from `origin`.
     pub fn new(origin: impl fmt::Display, kind: ErrorKind) -> Self {
         Error {
@@ -64,6 +74,13 @@ pub enum ErrorKind {
     #[error("{reason}")]
     NotARecord {
         /// What the file looks like instead.
+        reason: String,
+    },
+    /// An advisory of a kind ward does not import (RustSec's advisories about the Rust
+    /// toolchain itself, `rust/std/CVE-*.md`): reported as skipped, with why.
+    #[error("{reason}")]
+    Unsupported {
+        /// Why ward leaves it out.
         reason: String,
     },
     /// The record is larger than ward reads.

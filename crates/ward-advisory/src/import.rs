@@ -109,10 +109,10 @@ pub fn detect(path: &str) -> Option<Format> {
 /// When the bytes are not a well-formed, valid record of the format; a file that is not an
 /// advisory at all is [`ErrorKind::NotARecord`].
 pub fn parse(format: Format, origin: &str, bytes: &[u8]) -> Result<Vulnerability, Error> {
-    parse_kind(format, bytes).map_err(|kind| Error::new(origin, kind))
+    parse_kind(format, origin, bytes).map_err(|kind| Error::new(origin, kind))
 }
 
-fn parse_kind(format: Format, bytes: &[u8]) -> Result<Vulnerability, ErrorKind> {
+fn parse_kind(format: Format, origin: &str, bytes: &[u8]) -> Result<Vulnerability, ErrorKind> {
     if bytes.len() > MAX_RECORD_LEN {
         return Err(ErrorKind::TooLarge {
             size: bytes.len(),
@@ -124,7 +124,7 @@ fn parse_kind(format: Format, bytes: &[u8]) -> Result<Vulnerability, ErrorKind> 
         Format::OsvYaml => osv_yaml(bytes)?,
         Format::RustSec => rustsec::parse(text(bytes)?)?,
         Format::NswgNpm => nswg::parse_npm(bytes)?,
-        Format::NswgCore => nswg::parse_core(bytes)?,
+        Format::NswgCore => nswg::parse_core(origin, bytes)?,
     };
     record.validate()?;
     Ok(record)

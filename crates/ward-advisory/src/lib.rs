@@ -31,6 +31,7 @@
 
 pub mod alias;
 mod error;
+mod events;
 pub mod import;
 pub mod name;
 pub mod osv;
