@@ -241,7 +241,13 @@ fn collect(
     });
     for include in &lockfile.includes {
         if let Some(included) = &include.lockfile {
-            collect(&included.path, &included.lockfile, seen, lockfiles, occurrences);
+            collect(
+                &included.path,
+                &included.lockfile,
+                seen,
+                lockfiles,
+                occurrences,
+            );
         }
     }
 }

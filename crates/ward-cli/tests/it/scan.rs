@@ -69,7 +69,10 @@ impl Project {
 
 /// A file of `../shared/data`, or `None` (with the reason printed) when the data is absent
 /// and not required.
-#[allow(clippy::print_stdout, reason = "the skip reason belongs in the test output")]
+#[allow(
+    clippy::print_stdout,
+    reason = "the skip reason belongs in the test output"
+)]
 fn shared_data(relative: &str) -> Option<PathBuf> {
     let root = std::env::var_os("WARD_SHARED_DATA").map_or_else(
         || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
