@@ -1,6 +1,8 @@
 //! Every argument ward accepts, in one place.
 
-use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// ward: the security team's platform for an open-source project or a package ecosystem.
 #[derive(Debug, Parser)]
@@ -15,6 +17,13 @@ pub(crate) enum Command {
     /// Compare versions and test range membership, in any ecosystem's own rules.
     #[command(subcommand)]
     Version(VersionCommand),
+    /// Manage the local vulnerability database: import, sync, stats, show.
+    ///
+    /// ward matches packages against advisories kept in one local SQLite file, so a scan
+    /// needs no network. Fill it with `ward db import` (files, directories, OSV zip dumps)
+    /// or `ward db sync` (the sources listed in ward.toml).
+    #[command(after_long_help = DB_HELP)]
+    Db(DbArgs),
     /// Find the lockfiles under PATHs and report the dependencies with known vulnerabilities.
     #[command(after_long_help = SCAN_HELP)]
     Scan(ScanArgs),
@@ -89,14 +98,151 @@ pub(crate) struct CheckArgs {
     pub(crate) explain: bool,
 }
 
+// ---- `ward db` ----
+
+const DB_HELP: &str = "\
+The database is the directory given by --db, else $WARD_DB, else `dir` under [db] in
+ward.toml, else the user's data directory (~/.local/share/ward/vulndb on Linux).
+
+ward.toml is the file given by --config, else ./ward.toml when it exists. Sources for
+`ward db sync`:
+
+    [db]
+    dir = \".ward/vulndb\"              # optional; relative to ward.toml
+
+    [[db.source]]
+    name = \"pypi\"
+    url = \"https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip\"
+
+    [[db.source]]
+    name = \"rustsec\"
+    path = \"../advisory-db\"           # a local checkout; relative to ward.toml
+    ecosystems = [\"crates.io\"]        # optional filter
+
+Examples:
+    ward db import ../advisory-db osv-PyPI-all.zip
+    ward db sync
+    ward db stats --format json
+    ward db show CVE-2021-44228";
+
+/// Where the vulnerability database and the configuration are; `db` and `scan` share it.
+#[derive(Debug, Args)]
+pub(crate) struct DbLocation {
+    /// The database directory [default: $WARD_DB, else [db] dir in ward.toml, else the
+    /// user's data directory].
+    #[arg(long = "db", value_name = "DIR", global = true)]
+    pub(crate) db: Option<PathBuf>,
+    /// The configuration file [default: ./ward.toml when it exists].
+    #[arg(long, value_name = "FILE", global = true)]
+    pub(crate) config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DbArgs {
+    #[command(flatten)]
+    pub(crate) location: DbLocation,
+    #[command(subcommand)]
+    pub(crate) command: DbCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum DbCommand {
+    /// Import advisories from files, directories and archives.
+    ///
+    /// Each PATH is an advisory file (OSV .json or .yaml, a RustSec .md, a Node.js
+    /// security-wg .json), a directory of them (walked recursively, .git skipped), an OSV
+    /// all.zip dump or a .tar.zst archive. The whole import is one transaction: if it fails,
+    /// nothing of it is kept. Records that do not validate are listed as warnings and
+    /// skipped; a record replaces a stored one with the same id unless the stored one is
+    /// newer.
+    ///
+    /// Exit status: 0 when the import was applied (even with skipped records), 2 when it
+    /// failed.
+    #[command(after_long_help = "\
+Examples:
+    ward db import advisory-db/                 # a RustSec or PyPA checkout
+    ward db import PyPI-all.zip Go-all.zip      # OSV.dev dumps
+    ward db import --db /tmp/vulndb GHSA-xxxx-xxxx-xxxx.json")]
+    Import(DbImportArgs),
+    /// Bring the sources listed in ward.toml up to date.
+    ///
+    /// URL sources are downloaded with If-None-Match / If-Modified-Since, so an unchanged
+    /// dump costs one request; where OSV.dev's modified_id.csv sits next to all.zip, only
+    /// the records modified since the last sync are fetched. Path sources (local checkouts)
+    /// are read again when their git commit changed. Plain http:// is refused except for
+    /// localhost or with `allow_http = true`.
+    ///
+    /// Exit status: 0 when every source synced, 2 when one failed (the others are kept).
+    #[command(after_long_help = "\
+Examples:
+    ward db sync
+    ward db sync --config ci/ward.toml --db .cache/vulndb")]
+    Sync,
+    /// Show what the database holds: records per ecosystem and source, and their age.
+    #[command(after_long_help = "\
+Examples:
+    ward db stats
+    ward db stats --format json | jq '.sources[] | {name, imported_at}'")]
+    Stats(DbStatsArgs),
+    /// Show the records with an id or alias (CVE, GHSA, RUSTSEC...), any case.
+    ///
+    /// Exit status: 0 when a record was found, 1 when none has that id or alias.
+    #[command(after_long_help = "\
+Examples:
+    ward db show RUSTSEC-2016-0001
+    ward db show cve-2021-44228 --format json")]
+    Show(DbShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DbImportArgs {
+    /// Files, directories, .zip or .tar.zst archives.
+    #[arg(value_name = "PATH", required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DbStatsArgs {
+    /// How to print.
+    #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+    pub(crate) format: TableOrJson,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DbShowArgs {
+    /// An advisory id or alias.
+    #[arg(value_name = "ID")]
+    pub(crate) id: String,
+    /// `text` is a readable summary; `json` prints the OSV records, pretty, as an array.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub(crate) format: TextOrJson,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TableOrJson {
+    /// Aligned columns.
+    Table,
+    /// One JSON object.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TextOrJson {
+    /// A readable summary.
+    Text,
+    /// JSON.
+    Json,
+}
+
 const SCAN_HELP: &str = "\
 Lockfiles read: Cargo.lock, package-lock.json, npm-shrinkwrap.json, yarn.lock (classic and
 berry), pnpm-lock.yaml (v5 to v9), mix.lock, requirements*.txt (pinned == lines; anything
 else is listed as not checked, never guessed), poetry.lock, uv.lock. Directories are searched
 recursively, honouring .gitignore; node_modules and target are skipped.
 
-The database is the one `ward db import` and `ward db sync` fill; the scan never touches the
-network.
+The database is the one `ward db import` and `ward db sync` fill (--db DIR, else $WARD_DB,
+else `dir` under [db] in ward.toml, else ~/.local/share/ward/vulndb on Linux); the scan
+never touches the network.
 
 Policy in ward.toml (./ward.toml, or --config FILE):
 
@@ -149,9 +295,8 @@ pub(crate) struct ScanArgs {
     /// Lockfiles, or directories to search for them.
     #[arg(value_name = "PATH", default_value = ".")]
     pub(crate) paths: Vec<std::path::PathBuf>,
-    /// The vulnerability database directory.
-    #[arg(long, value_name = "DIR", env = "WARD_DB")]
-    pub(crate) db: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub(crate) location: DbLocation,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
     pub(crate) format: ScanFormat,
@@ -161,9 +306,6 @@ pub(crate) struct ScanArgs {
     /// Leave out findings for which no fixed version exists.
     #[arg(long)]
     pub(crate) ignore_unfixed: bool,
-    /// The configuration file (default: ./ward.toml when it exists).
-    #[arg(long, value_name = "FILE")]
-    pub(crate) config: Option<std::path::PathBuf>,
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
 
+mod db;
 mod scan;
 mod version;
 
@@ -16,6 +17,7 @@ pub(crate) fn exit_usage() -> ExitCode {
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Version(command) => version::run(command),
+        Command::Db(args) => db::run(args),
         Command::Scan(args) => scan::run(args),
     }
 }

@@ -4,7 +4,7 @@
 //! a direct, transitive or dev-only dependency where the lockfile says.
 //!
 //! [`parse`] is pure (a [`Kind`], a name for messages, the text); [`read`] reads a file with
-//! a size limit, and [`discover`] finds lockfiles under directories, honouring `.gitignore`.
+//! a size limit, and [`discover()`] finds lockfiles under directories, honouring `.gitignore`.
 //! A lockfile that cannot be parsed is an [`Error`] naming file, line and what was expected;
 //! it is never an empty list. This crate knows nothing of advisories.
 
@@ -238,6 +238,30 @@ pub struct Unpinned {
 ///
 /// When the text is not of the format, or yields no packages where the format cannot be
 /// empty; the error names `origin`, the line and what was expected.
+///
+/// # Example
+///
+/// ```
+/// use ward_lockfile::{Kind, Relation, Source};
+///
+/// let lock = r#"version = 4
+///
+/// [[package]]
+/// name = "app"
+/// version = "0.1.0"
+/// dependencies = ["log"]
+///
+/// [[package]]
+/// name = "log"
+/// version = "0.4.22"
+/// source = "registry+https://github.com/rust-lang/crates.io-index"
+/// "#;
+/// let lockfile = ward_lockfile::parse(Kind::CargoLock, "Cargo.lock", lock)?;
+/// let log = &lockfile.packages[1];
+/// assert_eq!((log.name.as_str(), log.version.as_str(), log.line), ("log", "0.4.22", 8));
+/// assert_eq!((log.relation, &log.source), (Relation::Direct, &Source::Registry));
+/// # Ok::<(), ward_lockfile::Error>(())
+/// ```
 pub fn parse(kind: Kind, origin: &str, content: &str) -> Result<Lockfile, Error> {
     let lockfile = match kind {
         Kind::CargoLock => cargo::parse(origin, content)?,

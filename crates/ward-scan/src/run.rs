@@ -1,6 +1,6 @@
 //! The scan itself: discover, read, match, apply policy.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use ward_advisory::severity::Level;
@@ -52,46 +52,18 @@ pub fn scan(db: &Database, settings: &Settings) -> Result<Report, Error> {
     // Every registry package version, once, with every place it is locked.
     let mut lockfiles = Vec::with_capacity(found.len());
     let mut occurrences: BTreeMap<PackageRef, Vec<Location>> = BTreeMap::new();
+    let mut seen = HashSet::new();
     for discovered in &found {
-        let path = display_path(&discovered.path);
-        let lockfile = match ward_lockfile::read(discovered.kind, &discovered.path) {
-            Ok(lockfile) => lockfile,
-            Err(err) => {
-                errors.push(lockfile_error(&err));
-                continue;
-            }
-        };
-        for package in &lockfile.packages {
-            if package.source != Source::Registry {
-                continue;
-            }
-            let key = PackageRef {
-                ecosystem: package.ecosystem.to_owned(),
-                name: package.name.clone(),
-                version: package.version.clone(),
-            };
-            occurrences.entry(key).or_default().push(Location {
-                path: path.clone(),
-                line: package.line,
-                relation: relation_name(package.relation),
-                dev: package.dev,
-            });
+        match ward_lockfile::read(discovered.kind, &discovered.path) {
+            Ok(lockfile) => collect(
+                &discovered.path,
+                &lockfile,
+                &mut seen,
+                &mut lockfiles,
+                &mut occurrences,
+            ),
+            Err(err) => errors.push(lockfile_error(&err)),
         }
-        lockfiles.push(LockfileSummary {
-            path,
-            kind: discovered.kind.file_name().to_owned(),
-            ecosystem: discovered.kind.ecosystem().to_owned(),
-            packages: lockfile.packages.len(),
-            unpinned: lockfile
-                .unpinned
-                .iter()
-                .map(|u| Unpinned {
-                    name: u.name.clone(),
-                    requirement: u.requirement.clone(),
-                    line: u.line,
-                })
-                .collect(),
-        });
     }
 
     let packages: Vec<(PackageRef, Vec<Location>)> = occurrences.into_iter().collect();
@@ -220,6 +192,64 @@ pub fn scan(db: &Database, settings: &Settings) -> Result<Report, Error> {
         warnings,
         summary,
     })
+}
+
+/// Adds what `lockfile` (read from `path`) lists, then what the files it includes list
+/// (requirements.txt `-r`/`-c`), each file once however it was reached.
+fn collect(
+    path: &Path,
+    lockfile: &ward_lockfile::Lockfile,
+    seen: &mut HashSet<PathBuf>,
+    lockfiles: &mut Vec<LockfileSummary>,
+    occurrences: &mut BTreeMap<PackageRef, Vec<Location>>,
+) {
+    let identity = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    if !seen.insert(identity) {
+        return;
+    }
+    let shown = display_path(path);
+    for package in &lockfile.packages {
+        if package.source != Source::Registry {
+            continue;
+        }
+        let key = PackageRef {
+            ecosystem: package.ecosystem.to_owned(),
+            name: package.name.clone(),
+            version: package.version.clone(),
+        };
+        occurrences.entry(key).or_default().push(Location {
+            path: shown.clone(),
+            line: package.line,
+            relation: relation_name(package.relation),
+            dev: package.dev,
+        });
+    }
+    lockfiles.push(LockfileSummary {
+        path: shown,
+        kind: lockfile.kind.file_name().to_owned(),
+        ecosystem: lockfile.kind.ecosystem().to_owned(),
+        packages: lockfile.packages.len(),
+        unpinned: lockfile
+            .unpinned
+            .iter()
+            .map(|u| Unpinned {
+                name: u.name.clone(),
+                requirement: u.requirement.clone(),
+                line: u.line,
+            })
+            .collect(),
+    });
+    for include in &lockfile.includes {
+        if let Some(included) = &include.lockfile {
+            collect(
+                &included.path,
+                &included.lockfile,
+                seen,
+                lockfiles,
+                occurrences,
+            );
+        }
+    }
 }
 
 fn database_info(db: &Database) -> Result<DatabaseInfo, Error> {

@@ -13,6 +13,8 @@
 
 #![allow(clippy::print_stderr)] // suites report how many cases they ran
 
+mod counts;
+mod nswg;
 mod osv_schema;
 mod rustsec;
 mod support;

@@ -1,7 +1,5 @@
 //! `ward scan`: flags and ward.toml to settings, the scan, the chosen output, the exit code.
 
-mod config;
-
 use std::io::Write as _;
 use std::process::ExitCode;
 
@@ -12,13 +10,9 @@ use ward_scan::{ExitStatus, Settings};
 use crate::cli::{ScanArgs, ScanFormat, SeverityArg};
 
 pub(crate) fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
-    let ignores = config::scan_ignores(args.config.as_deref())?;
-    let db_dir = match args.db {
-        Some(dir) => dir,
-        None => ward_vulndb::default_dir().context(
-            "no data directory for the vulnerability database on this system; pass --db DIR or set WARD_DB",
-        )?,
-    };
+    let config = crate::config::load(args.location.config.as_deref())?;
+    let ignores = config.scan_ignores()?;
+    let db_dir = config.db_dir(args.location.db.as_deref())?;
     let db = ward_vulndb::Database::open_existing(&db_dir).with_context(|| {
         format!(
             "opening the vulnerability database at {}; fill it first with `ward db import <PATH>` or `ward db sync`",

@@ -2,6 +2,7 @@
 //! output, standard error and the exit status together.
 
 mod crosscheck;
+mod db;
 mod readme;
 mod scan;
 mod version;

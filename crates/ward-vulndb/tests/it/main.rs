@@ -6,4 +6,6 @@
 mod archives;
 mod datasets;
 mod matching;
+mod server;
 mod support;
+mod sync;

@@ -1,0 +1,323 @@
+//! `ward.toml`: the project's configuration, read into typed settings before any work.
+//!
+//! Traps:
+//! - **Unknown keys are errors** (`deny_unknown_fields`), so a typo (`[[db.sources]]`,
+//!   `ecosytems`) is not silently ignored; errors name the file, line and column.
+//! - **Relative paths are relative to ward.toml**, not to the directory ward runs in, so the
+//!   same file works from anywhere in the project.
+//! - **Where the database is**, in order: `--db`, `$WARD_DB`, `[db] dir`, the user's data
+//!   directory.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, anyhow, bail};
+use serde::Deserialize;
+use toml::Spanned;
+use ward_vulndb::{Location, Source};
+
+/// The configuration file looked for in the current directory.
+pub(crate) const FILE_NAME: &str = "ward.toml";
+
+/// Largest ward.toml read.
+const MAX_LEN: u64 = 1 << 20;
+
+/// Everything ward.toml can say.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Config {
+    /// `[db]`: the vulnerability database.
+    #[serde(default)]
+    pub(crate) db: DbConfig,
+    /// `[scan]`: policy for `ward scan`.
+    #[serde(default)]
+    pub(crate) scan: ScanConfig,
+}
+
+/// `[scan]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ScanConfig {
+    /// `[[scan.ignore]]`: accepted findings.
+    #[serde(default)]
+    ignore: Vec<Spanned<IgnoreConfig>>,
+}
+
+/// One `[[scan.ignore]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IgnoreConfig {
+    id: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    until: Option<Until>,
+    #[serde(default)]
+    paths: Vec<String>,
+}
+
+/// `until = 2027-01-31` (a TOML date) or `until = "2027-01-31"`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Until {
+    Date(toml::value::Datetime),
+    Text(String),
+}
+
+/// `[db]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DbConfig {
+    /// Where the database is.
+    pub(crate) dir: Option<PathBuf>,
+    /// `[[db.source]]`: what `ward db sync` brings up to date.
+    #[serde(default, rename = "source")]
+    pub(crate) sources: Vec<Spanned<SourceConfig>>,
+}
+
+/// One `[[db.source]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SourceConfig {
+    name: String,
+    url: Option<String>,
+    path: Option<PathBuf>,
+    #[serde(default)]
+    ecosystems: Vec<String>,
+    #[serde(default)]
+    allow_http: bool,
+}
+
+/// The configuration in force and the file it came from (none: the defaults).
+#[derive(Debug, Default)]
+pub(crate) struct Loaded {
+    pub(crate) file: Option<PathBuf>,
+    text: String,
+    pub(crate) config: Config,
+}
+
+/// Reads `explicit`, else `./ward.toml` when it exists, else the defaults.
+pub(crate) fn load(explicit: Option<&Path>) -> anyhow::Result<Loaded> {
+    let file = match explicit {
+        Some(path) => path.to_owned(),
+        None if Path::new(FILE_NAME).is_file() => PathBuf::from(FILE_NAME),
+        None => return Ok(Loaded::default()),
+    };
+    let len = fs::metadata(&file)
+        .with_context(|| format!("reading {}", file.display()))?
+        .len();
+    if len > MAX_LEN {
+        bail!(
+            "{}: {len} bytes; ward reads configuration files of at most 1 MiB",
+            file.display()
+        );
+    }
+    let text = fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+    let config: Config = toml::from_str(&text).map_err(|e| {
+        let at = e
+            .span()
+            .map(|span| position(&text, span.start))
+            .unwrap_or_default();
+        anyhow!("{}{at}: {}", file.display(), e.message())
+    })?;
+    Ok(Loaded {
+        file: Some(file),
+        text,
+        config,
+    })
+}
+
+impl Loaded {
+    /// The database directory: `--db`, `$WARD_DB`, `[db] dir`, the user's data directory.
+    pub(crate) fn db_dir(&self, flag: Option<&Path>) -> anyhow::Result<PathBuf> {
+        if let Some(dir) = flag {
+            return Ok(dir.to_owned());
+        }
+        if let Some(dir) = std::env::var_os("WARD_DB").filter(|d| !d.is_empty()) {
+            return Ok(PathBuf::from(dir));
+        }
+        if let Some(dir) = &self.config.db.dir {
+            return Ok(self.relative(dir));
+        }
+        ward_vulndb::default_dir().context(
+            "no data directory on this system: give the database directory with --db or WARD_DB",
+        )
+    }
+
+    /// The `[[db.source]]` entries, checked.
+    pub(crate) fn sources(&self) -> anyhow::Result<Vec<Source>> {
+        let mut sources: Vec<Source> = Vec::new();
+        for spanned in &self.config.db.sources {
+            let at = || {
+                let file = self
+                    .file
+                    .as_deref()
+                    .unwrap_or(Path::new(FILE_NAME))
+                    .display();
+                format!("{file}{}", position(&self.text, spanned.span().start))
+            };
+            let source = spanned.get_ref();
+            if source.name.trim().is_empty() {
+                bail!("{}: a [[db.source]] needs a name", at());
+            }
+            if sources.iter().any(|s| s.name == source.name) {
+                bail!("{}: two sources are named {:?}", at(), source.name);
+            }
+            let location = match (&source.url, &source.path) {
+                (Some(url), None) => Location::Url(url.clone()),
+                (None, Some(path)) => Location::Path(self.relative(path)),
+                _ => bail!(
+                    "{}: source {:?} needs exactly one of `url` or `path`",
+                    at(),
+                    source.name
+                ),
+            };
+            sources.push(Source {
+                name: source.name.clone(),
+                location,
+                ecosystems: source.ecosystems.clone(),
+                allow_http: source.allow_http,
+            });
+        }
+        Ok(sources)
+    }
+
+    /// The `[[scan.ignore]]` entries, checked (a reason is required, dates and globs parse).
+    pub(crate) fn scan_ignores(&self) -> anyhow::Result<Vec<ward_scan::IgnoreRule>> {
+        let mut rules = Vec::with_capacity(self.config.scan.ignore.len());
+        for spanned in &self.config.scan.ignore {
+            let at = || {
+                let file = self
+                    .file
+                    .as_deref()
+                    .unwrap_or(Path::new(FILE_NAME))
+                    .display();
+                format!("{file}{}", position(&self.text, spanned.span().start))
+            };
+            let entry = spanned.get_ref();
+            let until = match &entry.until {
+                None => None,
+                Some(until) => {
+                    let text = match until {
+                        Until::Date(date) => date.to_string(),
+                        Until::Text(text) => text.clone(),
+                    };
+                    Some(text.parse::<jiff::civil::Date>().map_err(|_| {
+                        anyhow!(
+                            "{}: until {text:?} is not a date; expected YYYY-MM-DD",
+                            at()
+                        )
+                    })?)
+                }
+            };
+            let rule = ward_scan::IgnoreRule::new(
+                entry.id.clone(),
+                entry.reason.clone(),
+                until,
+                entry.paths.clone(),
+            )
+            .map_err(|e| anyhow!("{}: {e}", at()))?;
+            rules.push(rule);
+        }
+        Ok(rules)
+    }
+
+    fn relative(&self, path: &Path) -> PathBuf {
+        match self.file.as_deref().and_then(Path::parent) {
+            Some(dir) if path.is_relative() => dir.join(path),
+            _ => path.to_owned(),
+        }
+    }
+}
+
+/// `:line:column` of a byte offset.
+fn position(text: &str, offset: usize) -> String {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!(":{line}:{column}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> anyhow::Result<Loaded> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let at = e
+                .span()
+                .map(|s| position(text, s.start))
+                .unwrap_or_default();
+            anyhow!("ward.toml{at}: {}", e.message())
+        })?;
+        Ok(Loaded {
+            file: Some(PathBuf::from("/project/ward.toml")),
+            text: text.to_owned(),
+            config,
+        })
+    }
+
+    #[test]
+    fn sources_resolve_relative_to_the_file() {
+        let loaded = parse(
+            "[db]\ndir = \".ward\"\n\n[[db.source]]\nname = \"rustsec\"\npath = \"../advisory-db\"\n\n[[db.source]]\nname = \"pypi\"\nurl = \"https://example.org/PyPI/all.zip\"\necosystems = [\"PyPI\"]\n",
+        )
+        .expect("valid");
+        let sources = loaded.sources().expect("valid sources");
+        assert_eq!(
+            sources[0].location,
+            Location::Path(PathBuf::from("/project/../advisory-db"))
+        );
+        assert_eq!(sources[1].ecosystems, ["PyPI"]);
+        assert_eq!(
+            loaded.db_dir(Some(Path::new("/flag"))).expect("a dir"),
+            PathBuf::from("/flag")
+        );
+    }
+
+    #[test]
+    fn scan_ignores_are_checked_where_they_are_written() {
+        let loaded = parse(
+            "[[scan.ignore]]\nid = \"RUSTSEC-2020-0071\"\nreason = \"formats UTC only\"\nuntil = 2027-01-31\n\n[[scan.ignore]]\nid = \"X-1\"\n",
+        )
+        .expect("parses");
+        let err = loaded.scan_ignores().expect_err("no reason");
+        assert_eq!(
+            err.to_string(),
+            "/project/ward.toml:6:1: ignore entry X-1 has no reason; say why the finding is accepted"
+        );
+        let loaded = parse(
+            "[[scan.ignore]]\nid = \"RUSTSEC-2020-0071\"\nreason = \"r\"\nuntil = \"2027-13-01\"\n",
+        )
+        .expect("parses");
+        let err = loaded.scan_ignores().expect_err("bad date");
+        assert!(
+            err.to_string()
+                .contains("is not a date; expected YYYY-MM-DD"),
+            "{err}"
+        );
+        let loaded = parse(
+            "[[scan.ignore]]\nid = \"RUSTSEC-2020-0071\"\nreason = \"r\"\nuntil = 2027-01-31\n",
+        )
+        .expect("parses");
+        let rules = loaded.scan_ignores().expect("valid");
+        assert_eq!(rules[0].until, Some(jiff::civil::date(2027, 1, 31)));
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let err = parse("[db]\n\n[[db.sources]]\nname = \"x\"\n").expect_err("unknown key");
+        assert!(err.to_string().starts_with("ward.toml:3:"), "{err}");
+        let loaded = parse("[[db.source]]\nname = \"a\"\nurl = \"https://x/all.zip\"\n\n[[db.source]]\nname = \"b\"\n")
+            .expect("parses");
+        let err = loaded.sources().expect_err("no url nor path");
+        assert!(
+            err.to_string().starts_with("/project/ward.toml:5:"),
+            "{err}"
+        );
+        assert!(
+            err.to_string().contains("exactly one of `url` or `path`"),
+            "{err}"
+        );
+    }
+}
