@@ -407,16 +407,25 @@ pub(crate) struct Divergence<C> {
     pub(crate) explains: fn(&C, &Hit) -> bool,
 }
 
+/// What one [`compare`] found.
+#[derive(Debug)]
+pub(crate) struct Comparison {
+    /// How many answers each divergence explained.
+    explained: BTreeMap<&'static str, usize>,
+    /// The answers no divergence explains, ready to print; `None` when there are none.
+    failure: Option<String>,
+}
+
 /// Compares ward's answers with the reference's. Every answer on one side only must be
-/// explained by a [`Divergence`] for that side, or the comparison fails, listing the
-/// unexplained ones. Prints the counts; returns how many answers each divergence explained.
+/// explained by a [`Divergence`] for that side; [`finish`] fails on those that are not.
+/// Prints the counts.
 pub(crate) fn compare<C>(
     what: &str,
     context: &C,
     ward: &BTreeSet<Hit>,
     reference: &BTreeSet<Hit>,
     divergences: &[Divergence<C>],
-) -> BTreeMap<&'static str, usize> {
+) -> Comparison {
     let mut explained: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut unexplained: Vec<String> = Vec::new();
     let mut one_side = |side: Side, hits: Vec<&Hit>, who: &str| {
@@ -437,39 +446,44 @@ pub(crate) fn compare<C>(
         "reference",
     );
     let agreed = ward.intersection(reference).count();
-    let total = unexplained.len();
-    assert!(
-        unexplained.is_empty(),
-        "{what}: ward and the reference disagree on {total} answers that no known divergence \
-         explains (ward {}, reference {}, agreed {agreed}):\n{}{}",
+    eprintln!(
+        "{what}: ward {}, reference {}, agreed {agreed}, explained divergences {explained:?}, \
+         unexplained {}",
         ward.len(),
         reference.len(),
-        unexplained
-            .iter()
-            .take(60)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n"),
-        if total > 60 { "\n  ..." } else { "" }
+        unexplained.len()
     );
-    eprintln!(
-        "{what}: ward {}, reference {}, agreed {agreed}, explained divergences {explained:?}",
-        ward.len(),
-        reference.len()
-    );
-    explained
+    let total = unexplained.len();
+    let failure = (total > 0).then(|| {
+        format!(
+            "{what}: ward and the reference disagree on {total} answers that no known \
+             divergence explains (ward {}, reference {}, agreed {agreed}):\n{}{}",
+            ward.len(),
+            reference.len(),
+            unexplained
+                .iter()
+                .take(60)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n"),
+            if total > 60 { "\n  ..." } else { "" }
+        )
+    });
+    Comparison { explained, failure }
 }
 
-/// Fails when a divergence of the table explained nothing in any comparison: a stale entry
-/// would hide a future difference of the same shape.
-pub(crate) fn assert_all_seen<C>(
-    suite: &str,
-    divergences: &[Divergence<C>],
-    seen: &[BTreeMap<&'static str, usize>],
-) {
+/// Fails when a comparison found answers no divergence explains, or when a divergence of the
+/// table explained nothing in any comparison (a stale entry would hide a future difference of
+/// the same shape).
+pub(crate) fn finish<C>(suite: &str, divergences: &[Divergence<C>], comparisons: &[Comparison]) {
+    let failures: Vec<&str> = comparisons
+        .iter()
+        .filter_map(|c| c.failure.as_deref())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     for d in divergences {
         assert!(
-            seen.iter().any(|s| s.contains_key(d.name)),
+            comparisons.iter().any(|c| c.explained.contains_key(d.name)),
             "{suite}: the known divergence {:?} no longer occurs; remove it from the table \
              ({})",
             d.name,
