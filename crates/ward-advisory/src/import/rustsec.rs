@@ -24,9 +24,12 @@
 //!   crates.io, else `WEB`). `database_specific.license` defaults to `CC0-1.0`.
 //!
 //! Traps:
-//! - **Partial versions.** Cargo reads `>= 1.2` as `>= 1.2.0-0` when pre-releases are asked
-//!   about; the export turns it into `1.2.0`. ward keeps Cargo's meaning, so such bounds differ
-//!   by a `-0` from the export (listed in the integration test).
+//! - **Partial versions.** `ward_version::cargo` reads `>= 1.2` as `>= 1.2.0-0` (a
+//!   pre-release of 1.2.0 is inside the interval), but the export and `cargo audit` read it
+//!   as `>= 1.2.0`, so that `1.2.0-alpha.1` is *not* patched by `>= 1.2`. Bounds that came out
+//!   as `X.Y.Z-0` from a requirement that does not itself say `-0` are read as `X.Y.Z`, as
+//!   they do: otherwise a pre-release of the first patched version would be called patched
+//!   and a vulnerability missed (found by the cross-check against cargo audit).
 //! - **Toolchain advisories** (`rust/std/CVE-*.md`, ids that are not `RUSTSEC-`) are about
 //!   the compiler and standard library, not crates.io packages; the export leaves them out and
 //!   so does ward ([`ErrorKind::Unsupported`]).
@@ -36,6 +39,7 @@
 //!   affected range, so it is an error; elsewhere unknown keys are ignored.
 
 use std::collections::BTreeMap;
+use std::ops::Bound;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -200,7 +204,7 @@ fn convert(doc: Document, title: &str, description: &str) -> Result<Vulnerabilit
     ] {
         for req in reqs {
             let set = cargo::parse_range(req).map_err(|e| invalid(field, e.to_string()))?;
-            unaffected = unaffected.union(set.intervals());
+            unaffected = unaffected.union(&release_bounds(set.intervals(), req));
         }
     }
     let ranges = semver_ranges(
@@ -279,6 +283,55 @@ fn convert(doc: Document, title: &str, description: &str) -> Result<Vulnerabilit
 }
 
 /// `YYYY-MM-DD` to the export's `YYYY-MM-DDT12:00:00Z`.
+/// `set` with every `X.Y.Z-0` bound that stands for a partial version written in `req`
+/// (`>= 1.2` → `1.2.0-0`) read as `X.Y.Z`, as the export and cargo audit do (see the module's
+/// traps). The implicit upper bound of `^`/`~` (`^0.9.3` → `< 0.10.0-0`) keeps its `-0`, as
+/// there.
+fn release_bounds(set: &Ranges<cargo::Version>, req: &str) -> Ranges<cargo::Version> {
+    let partials: Vec<String> = req
+        .split(',')
+        .filter_map(|comparator| {
+            let version = comparator
+                .trim()
+                .trim_start_matches(['>', '<', '=', '~', '^', ' ']);
+            let parts: Vec<&str> = version.trim().split('.').collect();
+            let numeric = parts
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+            (numeric && parts.len() < 3).then(|| {
+                let mut full = parts.clone();
+                full.resize(3, "0");
+                full.join(".")
+            })
+        })
+        .collect();
+    if partials.is_empty() {
+        return set.clone();
+    }
+    let release = |bound: &Bound<cargo::Version>| -> Bound<cargo::Version> {
+        let strip = |v: &cargo::Version| {
+            let s = v.as_semver();
+            let is_dash_zero = matches!(
+                s.pre.as_slice(),
+                [ward_version::semver::Identifier::Numeric(n)] if n.to_string() == "0"
+            );
+            let release = format!("{}.{}.{}", s.major, s.minor, s.patch);
+            (is_dash_zero && partials.contains(&release))
+                .then(|| release.parse().ok())
+                .flatten()
+                .unwrap_or_else(|| v.clone())
+        };
+        match bound {
+            Bound::Included(v) => Bound::Included(strip(v)),
+            Bound::Excluded(v) => Bound::Excluded(strip(v)),
+            Bound::Unbounded => Bound::Unbounded,
+        }
+    };
+    set.iter().fold(Ranges::empty(), |acc, (low, high)| {
+        acc.union(&Ranges::from_range_bounds((release(low), release(high))))
+    })
+}
+
 fn noon(field: &str, date: &str) -> Result<String, ErrorKind> {
     date.parse::<jiff::civil::Date>()
         .ok()

@@ -18,12 +18,6 @@ use crate::support::{each_in_archive, shared_data};
 /// Where ward's conversion deliberately differs from the export: (id, field, why).
 const DIVERGENCES: &[(&str, &str, &str)] = &[
     (
-        "RUSTSEC-2019-0031",
-        "affected.ranges",
-        "withdrawn, `unaffected = [\">= 0\"]`: every version; the export still calls 0.0.0's \
-         pre-releases affected (`fixed 0.0.0`), ward writes no range (nothing affected)",
-    ),
-    (
         "RUSTSEC-2026-0149",
         "affected.ranges",
         "patched ranges that touch at 45.0.0; the export writes the empty gap as `introduced \
@@ -42,18 +36,18 @@ const DIVERGENCES: &[(&str, &str, &str)] = &[
          them as `introduced 1.2.0, fixed 1.2.0`, ward leaves it out (same versions)",
     ),
     (
+        "RUSTSEC-2022-0012",
+        "affected.ranges",
+        "patched `^0.9.2` and `>= 0.10` touch at 0.10.0; the export writes the empty gap as \
+         `introduced 0.10.0, fixed 0.10.0`, ward leaves it out (same versions)",
+    ),
+    (
         "RUSTSEC-2024-0399",
         "affected.ranges",
         "unaffected `< 0.23` and `>= 0.23, < 0.23.13` touch; the export writes the empty gap as \
          `introduced 0.23.0, fixed 0.23.0`, ward leaves it out (same versions)",
     ),
 ];
-
-/// Records whose ranges differ from the export only by `-0` on bounds written as partial
-/// versions (`>= 0.8`): Cargo, and `ward_version::cargo`, read a partial version as its whole
-/// line, pre-releases included (`>= 0.8` starts at `0.8.0-0`); the export fills in zeros
-/// (`0.8.0`). The two agree on every release and differ only on pre-releases of that line.
-const PARTIAL_VERSION_BOUNDS: usize = 31;
 
 /// Export records with no Markdown source in the snapshot: (id, why).
 const EXPORT_ONLY: &[(&str, &str)] = &[(
@@ -98,11 +92,6 @@ fn fields(v: &Value) -> BTreeMap<String, Value> {
     out
 }
 
-/// The events with every `-0` pre-release removed (`0.8.0-0` → `0.8.0`).
-fn without_zero_pre(ranges: &Value) -> String {
-    ranges.to_string().replace("-0\"", "\"")
-}
-
 #[test]
 fn every_advisory_converts_as_the_official_export() {
     let Some(data) = shared_data() else { return };
@@ -120,7 +109,6 @@ fn every_advisory_converts_as_the_official_export() {
     );
 
     let mut converted = 0;
-    let mut partial = 0;
     let mut toolchain = Vec::new();
     let mut seen = BTreeSet::new();
     let mut diverged = BTreeSet::new();
@@ -158,10 +146,6 @@ fn every_advisory_converts_as_the_official_export() {
                     .any(|(i, f, _)| *i == record.id && *f == field)
                 {
                     diverged.insert((record.id.clone(), field));
-                } else if field == "affected.ranges"
-                    && without_zero_pre(&mine) == without_zero_pre(&theirs)
-                {
-                    partial += 1;
                 } else {
                     failures.push(format!(
                         "{}: {field}: ward {mine}\n    export {theirs}",
@@ -201,17 +185,13 @@ fn every_advisory_converts_as_the_official_export() {
     );
     assert_eq!(converted, 1205, "crates/ advisories converted");
     assert_eq!(
-        partial, PARTIAL_VERSION_BOUNDS,
-        "records differing only by -0 on partial-version bounds"
-    );
-    assert_eq!(
         toolchain.len(),
         20,
         "rust/ toolchain advisories skipped: {toolchain:?}"
     );
     eprintln!(
-        "RustSec: {converted} advisories equal the official export ({} listed divergences, \
-         {partial} partial-version bounds); {} toolchain advisories skipped",
+        "RustSec: {converted} advisories equal the official export ({} listed divergences); \
+         {} toolchain advisories skipped",
         diverged.len(),
         toolchain.len()
     );

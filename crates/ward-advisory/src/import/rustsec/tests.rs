@@ -98,3 +98,25 @@ fn malformed_advisories_name_the_problem() {
         assert!(e.contains(expected), "{expected:?} not in {e:?}");
     }
 }
+
+#[test]
+fn a_partial_bound_is_the_release_not_its_pre_releases() {
+    // `>= 2` patches 2.0.0, not 2.0.0-alpha.1 (cargo audit and the export agree); the
+    // implicit end of `^1.4.2` still excludes 2.0.0's pre-releases.
+    let text = EXAMPLE
+        .replace(
+            r#"patched = [">= 1.2.3, < 1.3.0", ">= 1.3.4"]"#,
+            r#"patched = ["^1.4.2", ">= 2"]"#,
+        )
+        .replace(r#"unaffected = ["<= 0.1.2"]"#, r#"unaffected = ["< 0.9"]"#);
+    let v = parse(&text).expect("valid");
+    assert_eq!(
+        events(&v),
+        [
+            r#"{"introduced":"0.9.0"}"#,
+            r#"{"fixed":"1.4.2"}"#,
+            r#"{"introduced":"2.0.0-0"}"#,
+            r#"{"fixed":"2.0.0"}"#
+        ]
+    );
+}
