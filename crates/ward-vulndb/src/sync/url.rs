@@ -263,3 +263,42 @@ impl Drop for Download {
         let _ = fs::remove_file(&self.path);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::newer_ids;
+
+    fn us(time: &str) -> i64 {
+        time.parse::<jiff::Timestamp>()
+            .expect("RFC 3339")
+            .as_microsecond()
+    }
+
+    #[test]
+    fn csv_lines_newer_than_the_mark_in_any_order() {
+        let csv = b"2024-03-01T00:00:00Z,PYSEC-2024-3\n\n2024-01-01T00:00:00Z,PYSEC-2024-1\n2024-02-01T00:00:00.5Z,PyPI/PYSEC-2024-2\n";
+        let (newest, ids) = newer_ids("u", csv, us("2024-01-01T00:00:00Z")).expect("a valid CSV");
+        assert_eq!(newest, us("2024-03-01T00:00:00Z"));
+        assert_eq!(ids, ["PYSEC-2024-3", "PyPI/PYSEC-2024-2"]);
+    }
+
+    #[test]
+    fn csv_ids_cannot_leave_the_base_url() {
+        for line in [
+            "2024-01-01T00:00:00Z,../secret",
+            "2024-01-01T00:00:00Z,/etc/passwd",
+            "2024-01-01T00:00:00Z,a//b",
+            "2024-01-01T00:00:00Z,a?b=c",
+            "2024-01-01T00:00:00Z,",
+            "yesterday,PYSEC-1",
+            "PYSEC-1",
+        ] {
+            let err = newer_ids("https://x/modified_id.csv", line.as_bytes(), 0).expect_err(line);
+            assert!(
+                err.to_string()
+                    .starts_with("https://x/modified_id.csv line 1: "),
+                "{err}"
+            );
+        }
+    }
+}
