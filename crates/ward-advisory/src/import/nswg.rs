@@ -2,8 +2,9 @@
 //! and `vuln/core/<n>.json`; format in `processes/vuln_db.md`), converted to OSV.
 //!
 //! **npm records** (`NSWG-ECO-<id>`, the name osv-scanner and the WG's own viewer use):
-//! `module_name` is an `npm` package; `vulnerable_versions` (else the complement of
-//! `patched_versions`) is read with node-semver's grammar (`ward_version::npm`, which evaluates
+//! `module_name` is an `npm` package; the affected versions are those in
+//! `vulnerable_versions` and not in `patched_versions` (either may be missing), both read
+//! with node-semver's grammar (`ward_version::npm`, which evaluates
 //! as `satisfies(v, range, {includePrerelease: true})`) and its intervals become `SEMVER`
 //! events (`events.rs`: unbounded start → `introduced: "0"`, `<=v` → `last_affected`, `>v` →
 //! the next version `v'-0`). `cves` are aliases, `title` the summary, `overview` and
@@ -32,7 +33,7 @@
 
 use serde::Deserialize;
 use serde_json::json;
-use ward_version::npm;
+use ward_version::{Ranges, npm};
 
 use crate::ErrorKind;
 use crate::events::{Closed, semver_ranges};
@@ -276,28 +277,37 @@ pub(super) fn parse_core(origin: &str, bytes: &[u8]) -> Result<Vulnerability, Er
     })
 }
 
-/// The OSV ranges of `vulnerable` (an npm range), or of everything outside `patched`.
+/// The OSV ranges of the versions in `vulnerable` and not in `patched` (either may be
+/// absent, not both): `satisfies(v, vulnerable) && !satisfies(v, patched)`, as the WG's own
+/// tools read a record. Core records need both: `vulnerable: "^7.1.0"` names the release
+/// line, `patched: "^7.2.0"` the fixed part of it.
 fn ranges(
     vulnerable: Option<&str>,
     patched: Option<&str>,
     (vulnerable_field, patched_field): (&str, &str),
 ) -> Result<Vec<Range>, ErrorKind> {
     let parse = |field: &str, range: &str| {
-        npm::parse_range(range).map_err(|e| ErrorKind::Invalid {
-            field: field.into(),
-            reason: e.to_string(),
-        })
+        npm::parse_range(range)
+            .map(|set| set.intervals().clone())
+            .map_err(|e| ErrorKind::Invalid {
+                field: field.into(),
+                reason: e.to_string(),
+            })
     };
-    let set = match (given(vulnerable), given(patched)) {
-        (Some(range), _) => parse(vulnerable_field, range)?.intervals().clone(),
-        (None, Some(range)) => parse(patched_field, range)?.intervals().complement(),
-        (None, None) => {
-            return Err(ErrorKind::Invalid {
-                field: vulnerable_field.into(),
-                reason: format!("neither {vulnerable_field} nor {patched_field} is given"),
-            });
-        }
+    let (vulnerable, patched) = (given(vulnerable), given(patched));
+    if vulnerable.is_none() && patched.is_none() {
+        return Err(ErrorKind::Invalid {
+            field: vulnerable_field.into(),
+            reason: format!("neither {vulnerable_field} nor {patched_field} is given"),
+        });
+    }
+    let mut set = match vulnerable {
+        Some(range) => parse(vulnerable_field, range)?,
+        None => Ranges::full(),
     };
+    if let Some(range) = patched {
+        set = set.intersection(&parse(patched_field, range)?.complement());
+    }
     Ok(semver_ranges(&set, "0", Closed::LastAffected, |v| {
         v.as_semver()
     }))
