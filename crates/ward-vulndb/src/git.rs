@@ -123,3 +123,42 @@ fn malformed(path: &Path, reason: &str) -> Error {
         reason: reason.to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::head;
+
+    #[test]
+    fn a_worktree_reads_its_branch_from_the_common_directory() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let main = dir.path().join("main/.git");
+        let worktree_git = main.join("worktrees/feature");
+        fs::create_dir_all(main.join("refs/heads")).expect("created");
+        fs::create_dir_all(&worktree_git).expect("created");
+        let id = "0123456789abcdef0123456789abcdef01234567";
+        fs::write(main.join("refs/heads/feature"), format!("{id}\n")).expect("written");
+        fs::write(worktree_git.join("HEAD"), "ref: refs/heads/feature\n").expect("written");
+        fs::write(worktree_git.join("commondir"), "../..\n").expect("written");
+        let checkout = dir.path().join("feature");
+        fs::create_dir_all(&checkout).expect("created");
+        fs::write(
+            checkout.join(".git"),
+            format!("gitdir: {}\n", worktree_git.display()),
+        )
+        .expect("written");
+        assert_eq!(head(&checkout).expect("readable").as_deref(), Some(id));
+    }
+
+    #[test]
+    fn no_git_directory_and_unborn_branches_have_no_commit() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        assert_eq!(head(dir.path()).expect("readable"), None);
+        fs::create_dir_all(dir.path().join(".git")).expect("created");
+        fs::write(dir.path().join(".git/HEAD"), "ref: refs/heads/main\n").expect("written");
+        assert_eq!(head(dir.path()).expect("readable"), None);
+        fs::write(dir.path().join(".git/HEAD"), "not a ref\n").expect("written");
+        assert!(head(dir.path()).is_err());
+    }
+}

@@ -70,12 +70,10 @@ pub struct Finding {
 }
 
 const SELECT: &str = "
-    SELECT a.record, a.ecosystem, a.ecosystem_suffix, a.severity_level, a.severity_score,
-           a.severity_source, a.informational, a.last_known_affected, a.ranges,
-           r.summary, r.aliases
-    FROM affected a JOIN records r ON r.id = a.record
-    WHERE a.ecosystem_key = ?1 AND a.name = ?2 AND r.withdrawn IS NULL
-    ORDER BY a.record, a.position";
+    SELECT record, ecosystem, ecosystem_suffix, severity_level, severity_score,
+           severity_source, informational, last_known_affected, ranges, summary, aliases
+    FROM affected
+    WHERE ecosystem_key = ?1 AND name = ?2";
 
 /// One stored `affected[]` row of a package.
 #[derive(Debug)]
@@ -88,13 +86,15 @@ struct Row {
     last_known_affected: Option<String>,
     ranges: Compact,
     summary: Option<String>,
-    aliases: Vec<String>,
+    /// JSON, read only for the rows that match.
+    aliases: String,
 }
 
 /// One record's verdict for one query.
 #[derive(Debug)]
 struct Hit<'r> {
     row: &'r Row,
+    aliases: Vec<String>,
     verdict: Verdict,
     fixed: Option<String>,
     diagnostics: Vec<String>,
@@ -154,7 +154,7 @@ impl Database {
                         };
                         Ok(Row {
                             ranges: serde_json::from_str(&ranges).map_err(corrupt)?,
-                            aliases: serde_json::from_str(&aliases).map_err(corrupt)?,
+                            aliases,
                             record,
                             ecosystem,
                             suffix,
@@ -168,7 +168,7 @@ impl Database {
                 .collect::<Result<Vec<_>, Error>>()?;
             for &index in indices {
                 let query = &queries[index];
-                let hits = evaluate(&rows, query, &mut ecosystems);
+                let hits = evaluate(&rows, query, &mut ecosystems)?;
                 findings.extend(group(index, query, hits));
             }
         }
@@ -182,7 +182,7 @@ fn evaluate<'r>(
     rows: &'r [Row],
     query: &Query<'_>,
     ecosystems: &mut HashMap<String, Ecosystem>,
-) -> Vec<Hit<'r>> {
+) -> Result<Vec<Hit<'r>>, Error> {
     let suffix = query.ecosystem.split_once(':').map(|(_, s)| s);
     let mut hits: Vec<Hit<'r>> = Vec::new();
     for row in rows {
@@ -232,12 +232,15 @@ fn evaluate<'r>(
         }
         hits.push(Hit {
             row,
+            aliases: serde_json::from_str(&row.aliases).map_err(|e| Error::Corrupt {
+                what: format!("record {}: aliases: {e}", row.record),
+            })?,
             verdict: evaluation.verdict,
             fixed: evaluation.fixed,
             diagnostics,
         });
     }
-    hits
+    Ok(hits)
 }
 
 /// Groups `hits` by their alias graph and makes one finding of each group.
@@ -252,7 +255,7 @@ fn group(query_index: usize, query: &Query<'_>, hits: Vec<Hit<'_>>) -> Vec<Findi
     }
     let mut owner: HashMap<String, usize> = HashMap::new();
     for (i, hit) in hits.iter().enumerate() {
-        for name in std::iter::once(&hit.row.record).chain(&hit.row.aliases) {
+        for name in std::iter::once(&hit.row.record).chain(&hit.aliases) {
             match owner.get(&name.to_ascii_uppercase()) {
                 Some(&j) => {
                     let (a, b) = (root(&mut parent, i), root(&mut parent, j));
@@ -282,7 +285,7 @@ fn group(query_index: usize, query: &Query<'_>, hits: Vec<Hit<'_>>) -> Vec<Findi
             let id = chosen.row.record.clone();
             let mut aliases: Vec<String> = members
                 .iter()
-                .flat_map(|m| std::iter::once(&m.row.record).chain(&m.row.aliases))
+                .flat_map(|m| std::iter::once(&m.row.record).chain(&m.aliases))
                 .filter(|a| !a.eq_ignore_ascii_case(&id))
                 .cloned()
                 .collect();

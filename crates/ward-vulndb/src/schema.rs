@@ -11,7 +11,11 @@
 //!   `CVE-2021-44228`) but kept as written: GHSA ids are lower case after the prefix.
 //! - **One row per `affected[]` entry**, keyed by the ecosystem's canonical name without its
 //!   suffix (`Debian` for `Debian:12`) and the name as `ward_advisory::name::normalize` folds
-//!   it, so a scan reads only the rows of its packages and never the raw records.
+//!   it, so a scan reads only the rows of its packages and never the raw records. The table
+//!   is clustered on that key (`WITHOUT ROWID`), so a package's rows are one range of one
+//!   B-tree, and carries the record's summary and aliases, so matching joins nothing.
+//! - **Withdrawn records have no `affected` rows**: they can never match, and the matcher
+//!   need not filter them out.
 
 use rusqlite::Connection;
 
@@ -45,12 +49,12 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX aliases_record ON aliases(record);
 
     CREATE TABLE affected (
+        ecosystem_key TEXT NOT NULL,
+        name TEXT NOT NULL,
         record TEXT NOT NULL COLLATE NOCASE REFERENCES records(id) ON DELETE CASCADE,
         position INTEGER NOT NULL,
         ecosystem TEXT NOT NULL,
-        ecosystem_key TEXT NOT NULL,
         ecosystem_suffix TEXT,
-        name TEXT NOT NULL,
         package TEXT NOT NULL,
         severity_level INTEGER,
         severity_score REAL,
@@ -58,9 +62,11 @@ const MIGRATIONS: &[&str] = &[
         informational TEXT,
         last_known_affected TEXT,
         ranges TEXT NOT NULL,
-        PRIMARY KEY (record, position)
+        summary TEXT,
+        aliases TEXT NOT NULL,
+        PRIMARY KEY (ecosystem_key, name, record, position)
     ) WITHOUT ROWID;
-    CREATE INDEX affected_package ON affected(ecosystem_key, name);
+    CREATE INDEX affected_record ON affected(record);
 
     CREATE TABLE sources (
         name TEXT PRIMARY KEY,
@@ -107,7 +113,12 @@ pub(crate) fn prepare(conn: &mut Connection, path: &std::path::Path) -> Result<(
                 supported: VERSION,
             });
         }
-        let Some(migration) = usize::try_from(found).ok().and_then(|i| MIGRATIONS.get(i)) else {
+        let Ok(applied) = usize::try_from(found) else {
+            return Err(Error::Corrupt {
+                what: format!("{}: schema version {found}", path.display()),
+            });
+        };
+        let Some(migration) = MIGRATIONS.get(applied) else {
             return Ok(());
         };
         let to = found + 1;

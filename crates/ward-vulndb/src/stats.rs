@@ -3,8 +3,8 @@
 //! Traps:
 //! - **A record counts once per ecosystem it affects**: a record about a PyPI and a Go package
 //!   is in both ecosystems' counts, so they can add up to more than [`Stats::records`].
-//! - **Withdrawn records are counted** (in [`Stats::records`] and [`Stats::withdrawn`]) but
-//!   never matched.
+//! - **Withdrawn records are counted** in [`Stats::records`] and [`Stats::withdrawn`], but in
+//!   no ecosystem: they have no package rows, since they never match.
 //! - **Lookup ignores ASCII case** and finds every record that *is* or *aliases* the id: a CVE
 //!   usually finds a GHSA record and the ecosystem's own, each returned whole.
 
@@ -37,7 +37,7 @@ pub struct Stats {
 pub struct EcosystemStats {
     /// `PyPI`, `crates.io`, `Debian`...
     pub ecosystem: String,
-    /// Records with at least one package in it.
+    /// Records (not withdrawn) with at least one package in it.
     pub records: u64,
     /// Distinct packages named.
     pub packages: u64,

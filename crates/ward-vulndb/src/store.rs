@@ -269,21 +269,25 @@ fn insert(tx: &Transaction<'_>, source: &str, record: &Prepared) -> rusqlite::Re
     for name in &record.alias_list {
         alias.execute([name, &record.id])?;
     }
+    if record.withdrawn.is_some() {
+        // A withdrawn record matches nothing: no rows to look it up by.
+        return Ok(());
+    }
     let mut affected = tx.prepare_cached(
-        "INSERT INTO affected (record, position, ecosystem, ecosystem_key, ecosystem_suffix,
-             name, package, severity_level, severity_score, severity_source, informational,
-             last_known_affected, ranges)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        "INSERT INTO affected (ecosystem_key, name, record, position, ecosystem,
+             ecosystem_suffix, package, severity_level, severity_score, severity_source,
+             informational, last_known_affected, ranges, summary, aliases)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?;
     for (position, row) in record.affected.iter().enumerate() {
         let (level, score, from) = rating_columns(row.rating.as_ref());
         affected.execute(params![
+            row.key,
+            row.name,
             record.id,
             position as i64,
             row.ecosystem,
-            row.key,
             row.suffix,
-            row.name,
             row.package,
             level,
             score,
@@ -291,6 +295,8 @@ fn insert(tx: &Transaction<'_>, source: &str, record: &Prepared) -> rusqlite::Re
             row.informational,
             row.last_known_affected,
             row.ranges,
+            record.summary,
+            record.aliases,
         ])?;
     }
     Ok(())

@@ -3,14 +3,7 @@
 //! Traps:
 //! - **Each source is its own transaction**, so one unreachable server does not undo the
 //!   others; its failure is reported in its [`SyncOutcome`] and the rest go on.
-//! - **Incremental, OSV.dev style.** Next to `<base>/all.zip`, OSV.dev publishes
-//!   `<base>/modified_id.csv` (`<RFC 3339 modified>,<id>` lines, newest first) and each record
-//!   as `<base>/<id>.json`. After a first full download ward remembers the newest `modified`
-//!   it has seen; the next sync reads the CSV and fetches only records modified *after* it (a
-//!   record rewritten within the same second as that mark is caught by the next full
-//!   download). Every line is read, so the order does not matter. With no CSV (404), or more
-//!   than [`crate::Limits::max_incremental`] new records, ward downloads the dump, sending
-//!   the stored `ETag` / `Last-Modified` so an unchanged dump costs one `304`.
+//! - **URL sources** follow OSV.dev's layout, incrementally where it can (see `sync/url.rs`).
 //! - **Git checkouts are read from the work tree**, not from git objects: ward records the
 //!   commit `HEAD` names (read from `.git` itself, see `git.rs`) and skips a source whose
 //!   commit has not changed since its last sync. A directory that is not a git checkout is
@@ -20,18 +13,17 @@
 //! - **`ecosystems`** keeps only records with a package in one of the listed ecosystems
 //!   (names without suffix, any case); the others are counted as filtered.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{BufWriter, Write};
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use rusqlite::{OptionalExtension, Transaction, params};
-use ward_advisory::import::Format;
 use ward_version::Ecosystem;
 
-use crate::http::{Client, Fetched};
 use crate::import::{self, Progress, Sink, SourceReport};
-use crate::{Database, Error, archive, git};
+use crate::{Database, Error, git};
+
+mod url;
 
 /// A source of advisories, as configured in `ward.toml` (`[[db.source]]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,122 +158,6 @@ impl Database {
             .map_err(Error::sql(format!("reading the state of source {name}")))
     }
 
-    fn sync_url(
-        &mut self,
-        source: &Source,
-        url: &str,
-        state: Option<SourceState>,
-        progress: &mut dyn Progress,
-        records: &mut SourceReport,
-    ) -> Result<SyncAction, Error> {
-        let client = Client::new(url, source.allow_http, self.limits)?;
-        let filter = ecosystem_filter(&source.ecosystems)?;
-        let mut next = SourceState {
-            name: source.name.clone(),
-            kind: "url".into(),
-            location: url.to_owned(),
-            ..state.clone().unwrap_or_default()
-        };
-        let base = url.strip_suffix("/all.zip");
-        if let (Some(base), Some(cursor)) = (base, state.as_ref().and_then(|s| s.cursor_us)) {
-            let csv_url = format!("{base}/modified_id.csv");
-            progress.stage(&format!("checking {csv_url}"));
-            if let Fetched::Body { response, .. } = client.get(&csv_url, None, None)? {
-                let csv = client.read(&csv_url, response)?;
-                let (newest, ids) = newer_ids(&csv_url, &csv, cursor)?;
-                if ids.is_empty() {
-                    self.touch(&next)?;
-                    return Ok(SyncAction::NotModified);
-                }
-                if ids.len() <= self.limits.max_incremental {
-                    let mut fetched = Vec::with_capacity(ids.len());
-                    progress.stage(&format!("fetching {} records from {base}", ids.len()));
-                    progress.start(Some(ids.len() as u64));
-                    for id in &ids {
-                        let record_url = format!("{base}/{}.json", id.replace(' ', "%20"));
-                        match client.get(&record_url, None, None)? {
-                            Fetched::Body { response, .. } => {
-                                fetched.push((client.read(&record_url, response)?, record_url));
-                            }
-                            _ => {
-                                return Err(Error::HttpStatus {
-                                    url: record_url,
-                                    status: 404,
-                                });
-                            }
-                        }
-                        progress.advance(1);
-                    }
-                    progress.finish();
-                    next.cursor_us = Some(newest.max(cursor));
-                    let limits = self.limits;
-                    let tx = self.transaction()?;
-                    let mut sink = Sink::new(&tx, &source.name, limits, filter);
-                    for (bytes, origin) in &fetched {
-                        sink.record(Format::OsvJson, origin, bytes)?;
-                    }
-                    record_source(&tx, &next)?;
-                    *records = sink.report;
-                    tx.commit().map_err(Error::sql("committing the sync"))?;
-                    return Ok(SyncAction::Incremental {
-                        fetched: fetched.len(),
-                    });
-                }
-            }
-        }
-        // The whole dump, conditionally.
-        let (etag, modified) = match &state {
-            Some(s) => (s.etag.as_deref(), s.last_modified.as_deref()),
-            None => (None, None),
-        };
-        progress.stage(&format!("downloading {url}"));
-        let (response, etag, last_modified) = match client.get(url, etag, modified)? {
-            Fetched::NotModified => {
-                self.touch(&next)?;
-                return Ok(SyncAction::NotModified);
-            }
-            Fetched::NotFound => {
-                return Err(Error::HttpStatus {
-                    url: url.to_owned(),
-                    status: 404,
-                });
-            }
-            Fetched::Body {
-                response,
-                etag,
-                last_modified,
-            } => (response, etag, last_modified),
-        };
-        let download = Download::create(self.path.parent().unwrap_or(Path::new(".")), url)?;
-        progress.start(response.body().content_length());
-        let mut writer = BufWriter::new(&download.file);
-        let bytes = client.copy(url, response, &mut writer, progress)?;
-        writer
-            .flush()
-            .map_err(Error::io(&download.path, "writing"))?;
-        drop(writer);
-        progress.finish();
-        next.etag = etag;
-        next.last_modified = last_modified;
-        let limits = self.limits;
-        let tx = self.transaction()?;
-        let mut sink = Sink::new(&tx, &source.name, limits, filter);
-        progress.stage(&format!("importing {url}"));
-        progress.start(Some(bytes));
-        let read = if url.ends_with(".tar.zst") {
-            archive::read_tar_zst(&download.path, &mut sink, progress)
-        } else {
-            archive::read_zip(&download.path, &mut sink, progress)
-        };
-        progress.finish();
-        read.map_err(|e| rename_origin(e, &download.path, url))?;
-        next.cursor_us = sink.newest_us.or(next.cursor_us);
-        record_source(&tx, &next)?;
-        *records = sink.report;
-        tx.commit().map_err(Error::sql("committing the sync"))?;
-        Ok(SyncAction::Downloaded { bytes })
-    }
-
     fn sync_path(
         &mut self,
         source: &Source,
@@ -328,14 +204,14 @@ impl Database {
         Ok(SyncAction::Read { revision })
     }
 
-    fn transaction(&mut self) -> Result<Transaction<'_>, Error> {
+    pub(crate) fn transaction(&mut self) -> Result<Transaction<'_>, Error> {
         self.conn
             .transaction()
             .map_err(Error::sql("starting the sync"))
     }
 
     /// Records that `state`'s source was checked just now and is current.
-    fn touch(&mut self, state: &SourceState) -> Result<(), Error> {
+    pub(crate) fn touch(&mut self, state: &SourceState) -> Result<(), Error> {
         let tx = self.transaction()?;
         record_source(&tx, state)?;
         tx.commit().map_err(Error::sql("recording the sync"))
@@ -365,49 +241,7 @@ pub(crate) fn record_source(tx: &Transaction<'_>, state: &SourceState) -> Result
     .map_err(Error::sql(format!("recording source {}", state.name)))
 }
 
-/// The ids `modified_id.csv` lists as modified after `cursor` (microseconds), and the newest
-/// time it lists.
-pub(crate) fn newer_ids(url: &str, csv: &[u8], cursor: i64) -> Result<(i64, Vec<String>), Error> {
-    let malformed = |line: usize, reason: &str| Error::Malformed {
-        origin: format!("{url} line {line}"),
-        reason: reason.to_owned(),
-    };
-    let text = std::str::from_utf8(csv).map_err(|_| malformed(1, "not UTF-8"))?;
-    let mut newest = i64::MIN;
-    let mut ids = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let (time, id) = line
-            .split_once(',')
-            .ok_or_else(|| malformed(index + 1, "expected `<RFC 3339 time>,<id>`"))?;
-        let time = jiff::Timestamp::from_str(time.trim())
-            .map_err(|_| malformed(index + 1, "expected an RFC 3339 time before the comma"))?
-            .as_microsecond();
-        let id = id.trim();
-        let safe = !id.is_empty()
-            && !id.starts_with('/')
-            && !id.split('/').any(|p| p.is_empty() || p == "." || p == "..")
-            && id
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_.:/ ".contains(c));
-        if !safe {
-            return Err(malformed(
-                index + 1,
-                "expected an advisory id after the comma",
-            ));
-        }
-        newest = newest.max(time);
-        if time > cursor {
-            ids.push(id.to_owned());
-        }
-    }
-    Ok((newest, ids))
-}
-
-fn ecosystem_filter(ecosystems: &[String]) -> Result<Option<Vec<String>>, Error> {
+pub(crate) fn ecosystem_filter(ecosystems: &[String]) -> Result<Option<Vec<String>>, Error> {
     if ecosystems.is_empty() {
         return Ok(None);
     }
@@ -429,76 +263,5 @@ fn location_text(location: &Location) -> String {
             .unwrap_or_else(|_| path.clone())
             .display()
             .to_string(),
-    }
-}
-
-/// Errors about the temporary download name the URL instead.
-fn rename_origin(error: Error, path: &Path, url: &str) -> Error {
-    let shown = path.display().to_string();
-    match error {
-        Error::Archive {
-            origin,
-            format,
-            source,
-        } => Error::Archive {
-            origin: origin.replace(&shown, url),
-            format,
-            source,
-        },
-        Error::TooLarge {
-            origin,
-            what,
-            size,
-            limit,
-        } => Error::TooLarge {
-            origin: origin.replace(&shown, url),
-            what,
-            size,
-            limit,
-        },
-        other => other,
-    }
-}
-
-/// A temporary file next to the database, removed when dropped.
-struct Download {
-    path: PathBuf,
-    file: File,
-}
-
-impl Download {
-    fn create(dir: &Path, url: &str) -> Result<Download, Error> {
-        let extension = if url.ends_with(".tar.zst") {
-            "tar.zst"
-        } else {
-            "zip"
-        };
-        for attempt in 0..100u32 {
-            let path = dir.join(format!(
-                ".download-{}-{attempt}.{extension}",
-                std::process::id()
-            ));
-            match OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(file) => return Ok(Download { path, file }),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(Error::io(path, "creating")(e)),
-            }
-        }
-        Err(Error::Io {
-            path: dir.to_owned(),
-            action: "creating a temporary file in",
-            source: std::io::Error::other("100 temporary download files already exist"),
-        })
-    }
-}
-
-impl Drop for Download {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
     }
 }

@@ -7,5 +7,6 @@ mod archives;
 mod datasets;
 mod matching;
 mod server;
+mod speed;
 mod support;
 mod sync;

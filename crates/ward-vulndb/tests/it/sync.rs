@@ -392,3 +392,31 @@ fn a_git_checkout_is_read_again_only_when_its_commit_changes() {
         "{outcome:?}"
     );
 }
+
+#[test]
+fn an_unreadable_modified_id_csv_falls_back_to_the_dump() {
+    let Some(data) = shared_data() else { return };
+    let (dir, mut db) = fresh_db();
+    let server = FixtureServer::start();
+    let zip = zip_of(dir.path(), &go_records(&data)[..5]);
+    server.put("/all.zip", zip.clone());
+    server.put(
+        "/modified_id.csv",
+        b"2024-01-01T00:00:00Z,../../etc/passwd\n".to_vec(),
+    );
+    let source = url_source("go", format!("{}/all.zip", server.base));
+    assert_eq!(sync_one(&mut db, &source).report.added, 5);
+    server.take_log();
+    let outcome = sync_one(&mut db, &source);
+    assert!(
+        matches!(outcome.result, Ok(SyncAction::NotModified)),
+        "{outcome:?}"
+    );
+    assert_eq!(
+        server.take_log(),
+        [
+            get("/modified_id.csv", None, 200),
+            get("/all.zip", Some(&etag(&zip)), 304),
+        ]
+    );
+}
