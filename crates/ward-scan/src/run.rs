@@ -30,7 +30,7 @@ pub enum Error {
         paths: Vec<PathBuf>,
     },
     /// The database failed.
-    #[error("vulnerability database: {0}")]
+    #[error("reading the vulnerability database")]
     Database(#[from] ward_vulndb::Error),
 }
 
@@ -253,11 +253,11 @@ fn collect(
 }
 
 fn database_info(db: &Database) -> Result<DatabaseInfo, Error> {
-    let stats = db.stats()?;
+    let overview = db.overview()?;
     Ok(DatabaseInfo {
-        path: stats.path,
-        records: stats.records,
-        newest_modified: stats.newest_modified,
+        path: db.path().display().to_string(),
+        records: overview.records,
+        newest_modified: overview.newest_modified,
     })
 }
 

@@ -47,7 +47,7 @@ use rusqlite::Connection;
 pub use error::Error;
 pub use import::{ImportReport, NoProgress, Progress, Rejected, SourceReport};
 pub use matching::{Finding, Query};
-pub use stats::{EcosystemStats, SourceStats, Stats};
+pub use stats::{EcosystemStats, Overview, SourceStats, Stats};
 pub use sync::{Location, Source, SyncAction, SyncOutcome, SyncReport};
 
 /// The database file's name inside its directory.

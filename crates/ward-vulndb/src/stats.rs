@@ -63,7 +63,40 @@ pub struct SourceStats {
     pub etag: Option<String>,
 }
 
+/// How many records there are and how new the newest is: what a scan reports about the
+/// database, read without walking it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overview {
+    /// Records stored, withdrawn ones included.
+    pub records: u64,
+    /// The newest `modified` of any record (RFC 3339), if there is a record.
+    pub newest_modified: Option<String>,
+}
+
 impl Database {
+    /// The record count and the newest `modified`, from indexes only (fast at any size,
+    /// unlike [`Database::stats`], which reads every package row).
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be read.
+    pub fn overview(&self) -> Result<Overview, Error> {
+        let (records, newest_us): (i64, Option<i64>) = self
+            .conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM records), (SELECT max(modified_us) FROM records)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(Error::sql("counting records"))?;
+        Ok(Overview {
+            records: count(records),
+            newest_modified: newest_us
+                .and_then(|us| jiff::Timestamp::from_microsecond(us).ok())
+                .map(|t| t.to_string()),
+        })
+    }
+
     /// Counts of records per ecosystem and source, and how old the data is.
     ///
     /// # Errors

@@ -233,6 +233,11 @@ fn finds_each_vulnerability_once_with_its_fix_and_location() {
     assert_eq!(unmaintained["counted"], false);
     assert_eq!(finding(&report, "RUSTSEC-2099-0004")["fixed"], Value::Null);
     assert_eq!(report["summary"]["counted"], 3);
+    assert_eq!(report["database"]["records"], 6);
+    assert_eq!(
+        report["database"]["newest_modified"],
+        "2026-01-02T03:04:05Z"
+    );
     assert_eq!(report["summary"]["informational"], 1);
 }
 
