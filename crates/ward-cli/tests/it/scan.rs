@@ -352,6 +352,25 @@ fn table_is_grouped_by_lockfile_and_ends_with_a_verdict() {
     assert_eq!(first, "app/Cargo.lock (crates.io, 6 packages): 4 findings");
     assert!(run.stdout.contains("critical 9.8"), "{}", run.stdout);
     assert!(run.stdout.contains("smallvec@1.6.0"), "{}", run.stdout);
+    let aliases = run
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("aka "))
+        .unwrap_or_default();
+    assert_eq!(
+        aliases.trim_start(),
+        "aka CVE-2099-0001, GHSA-2099-abcd-wxyz",
+        "{}",
+        run.stdout
+    );
+    // Under the id column.
+    let id_column = run
+        .stdout
+        .lines()
+        .nth(1)
+        .and_then(|header| header.find("ID"))
+        .unwrap_or_default();
+    assert_eq!(aliases.find("aka"), Some(id_column), "{}", run.stdout);
     let last = run.stdout.lines().last().unwrap_or_default();
     assert!(
         last.ends_with("3 vulnerabilities (1 critical, 1 low, 1 unrated); 1 informational."),
@@ -367,7 +386,7 @@ fn markdown_escapes_what_advisories_say() {
     assert!(run.stdout.starts_with("## ward scan\n"), "{}", run.stdout);
     assert!(
         run.stdout
-            .contains("| critical 9.8 | RUSTSEC-2099-0001 | `smallvec` | 1.6.0 (line"),
+            .contains("| critical 9.8 | RUSTSEC-2099-0001 (CVE-2099-0001, GHSA-2099-abcd-wxyz) | `smallvec` | 1.6.0 (line"),
         "{}",
         run.stdout
     );

@@ -30,7 +30,11 @@ pub fn markdown(report: &Report) -> String {
                 out,
                 "| {} | {} | `{}` | {} (line {}) | {} | {} |",
                 escape(&severity_label(f)),
-                escape(&f.id),
+                if f.aliases.is_empty() {
+                    escape(&f.id)
+                } else {
+                    format!("{} ({})", escape(&f.id), escape(&f.aliases.join(", ")))
+                },
                 escape(&f.package.name),
                 escape(&f.package.version),
                 line_in(f, &lockfile.path),

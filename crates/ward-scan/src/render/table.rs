@@ -45,10 +45,16 @@ pub fn table(report: &Report) -> String {
                     ]
                 })
                 .collect();
+            // Aliases go on a line of their own under the id, so the table stays narrow.
+            let notes: Vec<Option<String>> = findings
+                .iter()
+                .map(|f| (!f.aliases.is_empty()).then(|| format!("aka {}", f.aliases.join(", "))))
+                .collect();
             write_rows(
                 &mut out,
                 ["SEVERITY", "ID", "PACKAGE", "LINE", "FIX", "SUMMARY"],
                 &rows,
+                &notes,
             );
         }
         for unpinned in &lockfile.unpinned {
@@ -107,28 +113,39 @@ fn truncate(text: &str, width: usize) -> String {
     cut
 }
 
-fn write_rows<const N: usize>(out: &mut String, header: [&str; N], rows: &[[String; N]]) {
+/// Aligned columns, each row followed by its note (if any) starting under the second column.
+fn write_rows<const N: usize>(
+    out: &mut String,
+    header: [&str; N],
+    rows: &[[String; N]],
+    notes: &[Option<String>],
+) {
     let mut widths = header.map(|h| h.chars().count());
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
     }
-    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
         let mut text = String::from(" ");
         for (i, cell) in cells.enumerate() {
             text.push(' ');
             text.push_str(cell);
-            if i + 1 < N {
-                let pad = widths[i].saturating_sub(cell.chars().count());
+            if let Some(width) = widths.get(i).filter(|_| i + 1 < N) {
+                let pad = width.saturating_sub(cell.chars().count());
                 text.extend(std::iter::repeat_n(' ', pad + 1));
             }
         }
-        let _ = writeln!(out, "{}", text.trim_end());
+        text.truncate(text.trim_end().len());
+        text
     };
-    line(&mut header.iter().copied());
-    for row in rows {
-        line(&mut row.iter().map(String::as_str));
+    let _ = writeln!(out, "{}", line(&mut header.iter().copied()));
+    let indent = 2 + widths.first().map_or(0, |w| w + 2);
+    for (i, row) in rows.iter().enumerate() {
+        let _ = writeln!(out, "{}", line(&mut row.iter().map(String::as_str)));
+        if let Some(Some(note)) = notes.get(i) {
+            let _ = writeln!(out, "{}{note}", " ".repeat(indent));
+        }
     }
 }
 
