@@ -128,7 +128,7 @@ Examples:
 /// Where the vulnerability database and the configuration are; `db` and `scan` share it.
 #[derive(Debug, Args)]
 pub(crate) struct DbLocation {
-    /// The database directory [default: $WARD_DB, else [db] dir in ward.toml, else the
+    /// The database directory [default: $WARD_DB, else `dir` under `[db]` in ward.toml, else the
     /// user's data directory].
     #[arg(long = "db", value_name = "DIR", global = true)]
     pub(crate) db: Option<PathBuf>,
