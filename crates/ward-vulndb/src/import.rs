@@ -79,6 +79,9 @@ pub struct SourceReport {
     /// Files that turned out not to be advisories (a JSON object without `id` and
     /// `modified`); skipped.
     pub not_advisories: u64,
+    /// Records ward leaves out on purpose (RustSec's advisories about the Rust toolchain,
+    /// which name no package), with where they came from and why.
+    pub left_out: Vec<Rejected>,
     /// Records that failed validation, with where they came from and why; each was skipped.
     pub rejected: Vec<Rejected>,
 }
@@ -149,6 +152,13 @@ impl<'t, 'c> Sink<'t, 'c> {
             Ok(vuln) => vuln,
             Err(e) if e.is_not_a_record() => {
                 self.report.not_advisories += 1;
+                return Ok(());
+            }
+            Err(e) if e.is_skip() => {
+                self.report.left_out.push(Rejected {
+                    origin: origin.to_owned(),
+                    reason: e.kind.to_string(),
+                });
                 return Ok(());
             }
             Err(e) => {

@@ -105,6 +105,14 @@ fn run_import(dir: &std::path::Path, args: DbImportArgs) -> anyhow::Result<ExitC
     Ok(ExitCode::SUCCESS)
 }
 
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 /// One line of counts, then the rejected records as warnings on standard error.
 fn summary(out: &mut dyn Write, report: &SourceReport) -> io::Result<()> {
     let mut parts = vec![
@@ -127,9 +135,22 @@ fn summary(out: &mut dyn Write, report: &SourceReport) -> io::Result<()> {
     if report.not_advisories > 0 {
         parts.push(format!("{} not advisories", report.not_advisories));
     }
+    if !report.left_out.is_empty() {
+        parts.push(format!("{} left out", report.left_out.len()));
+    }
     parts.push(format!("{} rejected", report.rejected.len()));
     writeln!(out, "  {}", parts.join(", "))?;
     let mut err = io::stderr().lock();
+    if let Some(first) = report.left_out.first() {
+        // On purpose and all alike: one note, not one warning per record.
+        writeln!(
+            err,
+            "note: {} left out on purpose, such as {}: {}",
+            plural(report.left_out.len(), "record"),
+            first.origin,
+            first.reason
+        )?;
+    }
     for rejected in report.rejected.iter().take(MAX_WARNINGS) {
         writeln!(err, "warning: {}: {}", rejected.origin, rejected.reason)?;
     }

@@ -369,3 +369,34 @@ fn help_teaches_with_examples() {
     assert!(run.stdout.contains("one transaction"), "{}", run.stdout);
     assert!(run.stdout.contains("Examples:"), "{}", run.stdout);
 }
+
+#[test]
+fn records_left_out_on_purpose_are_one_note_not_warnings() {
+    let Some(archive) =
+        crate::scan::shared_data("rustsec-advisory-db/rustsec-advisory-db-main.tar.zst")
+    else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    let archive = archive.display().to_string();
+    let run = sandbox.ward(&["db", "import", "--db", &sandbox.db(), &archive], &[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("1205 added, 0 replaced, 0 unchanged, 20 left out, 0 rejected"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("note: 20 records left out on purpose, such as "),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("Rust toolchain advisory"),
+        "{}",
+        run.stderr
+    );
+}

@@ -73,7 +73,7 @@ impl Project {
     clippy::print_stdout,
     reason = "the skip reason belongs in the test output"
 )]
-fn shared_data(relative: &str) -> Option<PathBuf> {
+pub(crate) fn shared_data(relative: &str) -> Option<PathBuf> {
     let root = std::env::var_os("WARD_SHARED_DATA").map_or_else(
         || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
         PathBuf::from,
