@@ -79,10 +79,11 @@ pub fn table(report: &Report) -> String {
     }
     let _ = writeln!(
         out,
-        "Scanned {} {} ({} packages) against {} advisories{}: {}.",
+        "Scanned {} {} ({} {}) against {} advisories{}: {}.",
         report.summary.lockfiles,
         plural(report.summary.lockfiles, "lockfile", "lockfiles"),
         report.summary.packages,
+        plural(report.summary.packages, "package", "packages"),
         report.database.records,
         report
             .database
