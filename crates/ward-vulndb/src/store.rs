@@ -134,7 +134,7 @@ pub(crate) fn prepare(vuln: &Vulnerability) -> Result<Prepared, String> {
         modified_us,
         published: vuln.published.clone(),
         withdrawn: vuln.withdrawn.clone(),
-        summary: vuln.summary.clone(),
+        summary: one_line(vuln),
         rating: severity::rating(vuln, None),
         aliases: serde_json::to_string(&vuln.aliases)
             .map_err(|e| format!("cannot serialize aliases: {e}"))?,
@@ -343,4 +343,66 @@ pub(crate) fn rating_from_columns(
         score,
         source: source.unwrap_or_default(),
     })
+}
+
+/// The record's summary, or, for records that have none (most of PyPA's and the Go
+/// database's older ones), the first sentence of its details, so that every finding says
+/// what it is about.
+fn one_line(vuln: &ward_advisory::Vulnerability) -> Option<String> {
+    const MAX: usize = 160;
+    if let Some(summary) = vuln.summary.as_deref().filter(|s| !s.trim().is_empty()) {
+        return Some(summary.trim().to_owned());
+    }
+    let details = vuln.details.as_deref()?.trim();
+    let first = details.lines().next()?.trim();
+    let sentence = first
+        .find(". ")
+        .and_then(|end| first.get(..=end))
+        .unwrap_or(first)
+        .trim();
+    if sentence.is_empty() {
+        return None;
+    }
+    if sentence.chars().count() <= MAX {
+        return Some(sentence.to_owned());
+    }
+    let mut cut: String = sentence.chars().take(MAX - 1).collect();
+    cut.push('…');
+    Some(cut)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    fn record(summary: Option<&str>, details: Option<&str>) -> ward_advisory::Vulnerability {
+        serde_json::from_value(serde_json::json!({
+            "id": "PYSEC-2099-1",
+            "modified": "2026-01-01T00:00:00Z",
+            "summary": summary,
+            "details": details,
+        }))
+        .expect("a record")
+    }
+
+    #[test]
+    fn the_summary_or_else_the_first_sentence_of_the_details() {
+        assert_eq!(
+            one_line(&record(Some(" XSS in admin "), Some("Long text."))).as_deref(),
+            Some("XSS in admin")
+        );
+        assert_eq!(
+            one_line(&record(
+                None,
+                Some("Flask before 2.2.5 leaks cookies. More text.\nNext")
+            ))
+            .as_deref(),
+            Some("Flask before 2.2.5 leaks cookies.")
+        );
+        assert_eq!(one_line(&record(None, None)), None);
+        let long = "x".repeat(300);
+        let cut = one_line(&record(None, Some(&long))).expect("cut");
+        assert_eq!(cut.chars().count(), 160);
+        assert!(cut.ends_with('…'));
+    }
 }
