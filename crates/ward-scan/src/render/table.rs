@@ -12,7 +12,19 @@ const SUMMARY_WIDTH: usize = 60;
 pub fn table(report: &Report) -> String {
     let mut out = String::new();
     for lockfile in &report.lockfiles {
-        let findings: Vec<_> = findings_in(report, &lockfile.path).collect();
+        let mut findings: Vec<_> = findings_in(report, &lockfile.path).collect();
+        // Most severe first; what does not fail the scan (ignored, informational) last.
+        findings.sort_by_key(|f| {
+            let rank = match f.severity.as_ref().map(|s| s.level) {
+                Some("critical") => 0,
+                Some("high") => 1,
+                Some("medium") => 2,
+                Some("low") => 3,
+                None => 4,
+                Some(_) => 5,
+            };
+            (!f.counted, rank, f.package.name.as_str(), f.id.as_str())
+        });
         let _ = writeln!(
             out,
             "{} ({}, {} {}): {}",
