@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ward_lockfile::{Kind, Relation, Source, parse};
 
-use crate::js_support::{
+use crate::support::{
     assert_snapshots_committed, error_kind, fixture_files, is_negative, parse_file, render,
     shared_data,
 };

@@ -7,7 +7,7 @@ use std::path::Path;
 use ward_vulndb::{Database, Error, Limits, Location, NoProgress, Source, SyncAction, SyncOutcome};
 
 use crate::server::{FixtureServer, Logged, etag};
-use crate::support::{fresh_db, go_records, shared_data, tar_members, write_tree, write_zip};
+use crate::support::{archive_files, fresh_db, go_records, shared_data, write_tree, write_zip};
 
 /// A zip of `records` (path, bytes), as OSV.dev lays out `all.zip`: `<ID>.json` members.
 fn zip_of(dir: &Path, records: &[(String, Vec<u8>)]) -> Vec<u8> {
@@ -56,7 +56,7 @@ type Timed = (String, String, (String, Vec<u8>));
 /// when it publishes them.)
 fn rustsec_by_modified(data: &Path) -> Vec<Timed> {
     let mut records: Vec<_> =
-        tar_members(&data.join("rustsec-advisory-db/rustsec-osv-export.tar.zst"))
+        archive_files(&data.join("rustsec-advisory-db/rustsec-osv-export.tar.zst"))
             .into_iter()
             .filter(|(path, _)| path.ends_with(".json") && path.contains("/RUSTSEC-"))
             .map(|(path, bytes)| {
@@ -308,7 +308,7 @@ fn a_git_checkout_is_read_again_only_when_its_commit_changes() {
     let Some(data) = shared_data() else { return };
     let (dir, mut db) = fresh_db();
     let checkout = dir.path().join("advisory-db");
-    let members = tar_members(&data.join("rustsec-advisory-db/rustsec-osv-export.tar.zst"));
+    let members = archive_files(&data.join("rustsec-advisory-db/rustsec-osv-export.tar.zst"));
     write_tree(&checkout, &members);
     let git = checkout.join(".git");
     fs::create_dir_all(git.join("refs/heads")).expect("created");
