@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use ward_lockfile::{Error, Include, Kind, Lockfile, Relation, Source};
+use ward_lockfile::{Error, ErrorKind, Include, Kind, Lockfile, Relation, Source};
 use ward_testkit::{files_in, files_under, relative};
 
 pub(crate) use ward_testkit::{shared_data, shared_file};
@@ -77,7 +77,7 @@ pub(crate) enum Expect {
     /// Packages (checked by snapshot).
     Packages,
     /// An error of this kind (checked by the predicate, and by snapshot of the message).
-    Error(fn(&ward_lockfile::ErrorKind) -> bool),
+    Error(fn(&ErrorKind) -> bool),
 }
 
 /// Parses (with [`ward_lockfile::parse`]: includes are not followed) every file under
@@ -113,6 +113,29 @@ pub(crate) fn check_fixture_dir(dir: &str, kind: Kind, cases: &[(&str, Expect)])
     }
 }
 
+/// The message of the error `text` must give when parsed as `kind` from a file `name`.
+pub(crate) fn parse_error(kind: Kind, name: &str, text: &str) -> String {
+    match ward_lockfile::parse(kind, name, text) {
+        Ok(l) => panic!("expected an error, got {l:?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// [`Expect::Error`] for a syntax error of the format's parser.
+pub(crate) fn is_syntax(kind: &ErrorKind) -> bool {
+    matches!(kind, ErrorKind::Syntax(_))
+}
+
+/// [`Expect::Error`] for a file that lists no packages.
+pub(crate) fn is_empty(kind: &ErrorKind) -> bool {
+    matches!(kind, ErrorKind::Empty { .. })
+}
+
+/// [`Expect::Error`] for well-formed input of an unexpected shape.
+pub(crate) fn is_unexpected(kind: &ErrorKind) -> bool {
+    matches!(kind, ErrorKind::Unexpected { .. })
+}
+
 /// What every parsed lockfile must satisfy: non-empty names and versions, lines from 1.
 pub(crate) fn check_invariants(origin: &str, lockfile: &Lockfile) {
     for p in &lockfile.packages {
@@ -124,7 +147,7 @@ pub(crate) fn check_invariants(origin: &str, lockfile: &Lockfile) {
 }
 
 /// The files of a fixture directory under the shared data, sorted by name.
-pub(crate) fn fixture_files(data: &Path, dir: &str) -> Vec<(String, PathBuf)> {
+fn fixture_files(data: &Path, dir: &str) -> Vec<(String, PathBuf)> {
     let dir = data.join(dir);
     let files: Vec<(String, PathBuf)> = files_in(&dir, "")
         .into_iter()
@@ -142,12 +165,12 @@ pub(crate) fn fixture_files(data: &Path, dir: &str) -> Vec<(String, PathBuf)> {
 }
 
 /// Whether a fixture is a negative case by its name (`not-*`, `invalid*`, `empty*`).
-pub(crate) fn is_negative(name: &str) -> bool {
+fn is_negative(name: &str) -> bool {
     name.starts_with("not-") || name.starts_with("invalid") || name.starts_with("empty")
 }
 
 /// Parses a file, naming it by `name` in errors (so snapshots hold no local paths).
-pub(crate) fn parse_file(kind: Kind, name: &str, path: &Path) -> Result<Lockfile, Error> {
+fn parse_file(kind: Kind, name: &str, path: &Path) -> Result<Lockfile, Error> {
     let content =
         std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     ward_lockfile::parse(kind, name, &content)
@@ -179,7 +202,7 @@ pub(crate) fn render(result: &Result<Lockfile, Error>) -> String {
 }
 
 /// The variant name of an error's kind (`Empty`, `Syntax`, ...).
-pub(crate) fn error_kind(error: &Error) -> String {
+fn error_kind(error: &Error) -> String {
     let debug = format!("{:?}", error.kind);
     debug
         .split(|c: char| !c.is_alphanumeric())
@@ -188,9 +211,40 @@ pub(crate) fn error_kind(error: &Error) -> String {
         .to_owned()
 }
 
+/// Parses every fixture of a JavaScript lockfile directory as `kind`: a negative case (by
+/// name, see [`is_negative`]) must be in `negative` and give that error kind; every other
+/// fixture goes to `snapshot` (the caller's `insta::assert_snapshot!`, so the snapshot keeps
+/// the caller's module name, `prefix`) and must have its snapshot committed. Fails when an
+/// entry of `negative` names no fixture.
+pub(crate) fn check_js_fixtures(
+    kind: Kind,
+    dir: &str,
+    negative: &[(&str, &str)],
+    prefix: &str,
+    snapshot: impl Fn(&str, &Result<Lockfile, Error>),
+) {
+    let Some(data) = shared_data() else { return };
+    let fixtures = fixture_files(&data, dir);
+    for (name, path) in &fixtures {
+        let result = parse_file(kind, name, path);
+        if is_negative(name) {
+            let expected = negative.iter().find(|(n, _)| n == name).map(|(_, k)| *k);
+            let expected = expected.unwrap_or_else(|| panic!("{name}: not in NEGATIVE"));
+            let error = result.expect_err(name);
+            assert_eq!(error_kind(&error), expected, "{name}: {error}");
+        } else {
+            snapshot(name, &result);
+        }
+    }
+    for (name, _) in negative {
+        assert!(fixtures.iter().any(|(n, _)| n == name), "{name} is gone");
+    }
+    assert_snapshots_committed(prefix, &fixtures);
+}
+
 /// Fails unless every fixture that is not a negative case has a committed snapshot named
 /// `<prefix><fixture>.snap` (insta's file name for `assert_snapshot!(fixture, ...)`).
-pub(crate) fn assert_snapshots_committed(prefix: &str, fixtures: &[(String, PathBuf)]) {
+fn assert_snapshots_committed(prefix: &str, fixtures: &[(String, PathBuf)]) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/snapshots");
     let missing: Vec<&str> = fixtures
         .iter()
