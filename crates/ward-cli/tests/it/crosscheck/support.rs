@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub(crate) use ward_testkit::{files_in, reference_dir, run_oracle, runs, shared_data};
 
@@ -23,6 +23,40 @@ pub(crate) fn oracle_script(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/oracles")
         .join(name)
+}
+
+/// Runs an oracle of the cross-check protocol: `{"records": ..., "lockfiles": ...}` on
+/// standard input; one JSON line per answer (`lockfile`, `name`, `version`, `id`, `verdict`)
+/// or per lockfile read (`lockfile`, `packages`, printed here) on standard output. Returns
+/// the answers by verdict, each name passed through `normalise`.
+pub(crate) fn oracle_answers(
+    command: &mut Command,
+    records: &(impl Serialize + ?Sized),
+    lockfiles: &[serde_json::Value],
+    normalise: impl Fn(&str) -> String,
+) -> BTreeMap<String, BTreeSet<Hit>> {
+    let input = serde_json::json!({"records": records, "lockfiles": lockfiles}).to_string();
+    let output = run_oracle(command, &input);
+    let mut answers: BTreeMap<String, BTreeSet<Hit>> = BTreeMap::new();
+    for line in output.lines() {
+        let answer: serde_json::Value =
+            serde_json::from_str(line).expect("the oracle prints JSON lines");
+        let field = |name: &str| answer[name].as_str().unwrap_or_default().to_owned();
+        if let Some(packages) = answer["packages"].as_u64() {
+            eprintln!(
+                "  {}: the oracle read {packages} packages",
+                field("lockfile")
+            );
+            continue;
+        }
+        answers.entry(field("verdict")).or_default().insert(Hit {
+            lockfile: field("lockfile"),
+            name: normalise(&field("name")),
+            version: field("version"),
+            id: field("id"),
+        });
+    }
+    answers
 }
 
 /// A scratch directory for one suite, removed afterwards unless `WARD_CROSSCHECK_KEEP=1`
