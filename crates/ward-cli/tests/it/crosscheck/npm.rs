@@ -31,8 +31,8 @@ use ward_advisory::Format;
 use ward_lockfile::{Kind, Source};
 
 use super::support::{
-    Divergence, Hit, Ward, canonical, compare, files_in, finish, label, oracle_answers,
-    oracle_script, place, reference_available, reference_dir, scratch, shared_data, ward_hits,
+    Divergence, Hit, Ward, canonical, compare, files_in, finish, oracle_answers, oracle_script,
+    place_real_lockfiles, reference_available, reference_dir, scratch, shared_data, ward_hits,
 };
 
 /// Where the oracle and ward differ by design. Empty: an entry needs a reason and a test that
@@ -209,21 +209,8 @@ impl Records {
 
 /// Places the real lockfiles under `inputs`, one directory each.
 fn real_lockfiles(data: &Path, inputs: &Path) -> Vec<PathBuf> {
-    let mut lockfiles = Vec::new();
-    for (dir, file_name) in FIXTURE_DIRS {
-        for file in files_in(&data.join(dir), "") {
-            let name = file.file_name().expect("a file name").to_string_lossy();
-            if !negative(&name) {
-                lockfiles.push(place(inputs, &label(data, &file), file_name, &file));
-            }
-        }
-    }
-    for file in NAMED_LOCKFILES {
-        let from = data.join(file);
-        let name = from.file_name().expect("a file name").to_string_lossy();
-        lockfiles.push(place(inputs, &label(data, &from), &name, &from));
-    }
-    lockfiles
+    let keep = |name: &str| !negative(name);
+    place_real_lockfiles(data, inputs, FIXTURE_DIRS, keep, NAMED_LOCKFILES)
 }
 
 /// Runs the oracle: package-lock files are read by it, the others are given as ward's

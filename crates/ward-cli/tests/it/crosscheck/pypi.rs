@@ -33,8 +33,8 @@ use ward_advisory::Format;
 
 use super::support::{
     Divergence, Hit, Ward, canonical, compare, files_in, finish, label, oracle_answers,
-    oracle_script, place, reference_available, reference_dir, scratch, shared_data, unpack,
-    ward_hits,
+    oracle_script, place, place_real_lockfiles, reference_available, reference_dir, scratch,
+    shared_data, unpack, ward_hits,
 };
 
 /// Where the oracle and ward differ by design. Empty: an entry needs a reason and a test that
@@ -232,27 +232,15 @@ fn read_records(vulns: &Path) -> (Vec<Record>, Vec<String>) {
 }
 
 /// Places the real lockfiles under `inputs`: one directory each, but the requirements files
-/// that include each other share one.
+/// that include each other share one (placed last).
 fn real_lockfiles(data: &Path, inputs: &Path) -> Vec<PathBuf> {
-    let mut lockfiles = Vec::new();
-    for (dir, file_name) in FIXTURE_DIRS {
-        for file in files_in(&data.join(dir), "") {
-            let name = file.file_name().expect("a file name").to_string_lossy();
-            if !negative(&name) && !UNREADABLE.iter().any(|(n, _)| *n == name) {
-                lockfiles.push(place(inputs, &label(data, &file), file_name, &file));
-            }
-        }
-    }
+    let keep = |name: &str| !negative(name) && !UNREADABLE.iter().any(|(n, _)| *n == name);
+    let mut lockfiles = place_real_lockfiles(data, inputs, FIXTURE_DIRS, keep, NAMED_LOCKFILES);
     let dir = data.join(REQUIREMENTS_DIR);
     let together = label(data, &dir);
     for file in files_in(&dir, ".txt") {
         let name = file.file_name().expect("a file name").to_string_lossy();
         lockfiles.push(place(inputs, &together, &name, &file));
-    }
-    for file in NAMED_LOCKFILES {
-        let from = data.join(file);
-        let name = from.file_name().expect("a file name").to_string_lossy();
-        lockfiles.push(place(inputs, &label(data, &from), &name, &from));
     }
     lockfiles
 }

@@ -108,6 +108,34 @@ pub(crate) fn place(root: &Path, label: &str, file_name: &str, from: &Path) -> P
     to
 }
 
+/// Places real lockfiles of the shared data under `inputs`, one directory each, labelled by
+/// their path below `data`: each file of the fixture directories `dirs` (directory, the file
+/// name the tools recognise) whose name `keep` accepts, then each file of `named` under its
+/// own name. Returns the placed paths.
+pub(crate) fn place_real_lockfiles(
+    data: &Path,
+    inputs: &Path,
+    dirs: &[(&str, &str)],
+    keep: impl Fn(&str) -> bool,
+    named: &[&str],
+) -> Vec<PathBuf> {
+    let mut lockfiles = Vec::new();
+    for (dir, file_name) in dirs {
+        for file in files_in(&data.join(dir), "") {
+            let name = file.file_name().expect("a file name").to_string_lossy();
+            if keep(&name) {
+                lockfiles.push(place(inputs, &label(data, &file), file_name, &file));
+            }
+        }
+    }
+    for file in named {
+        let from = data.join(file);
+        let name = from.file_name().expect("a file name").to_string_lossy();
+        lockfiles.push(place(inputs, &label(data, &from), &name, &from));
+    }
+    lockfiles
+}
+
 /// A label for a file of the shared data: its path below `data`, `/` turned into `__`.
 pub(crate) fn label(data: &Path, file: &Path) -> String {
     file.strip_prefix(data)
