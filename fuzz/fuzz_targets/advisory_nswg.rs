@@ -3,8 +3,9 @@
 //! event version, without "could not evaluate".
 #![no_main]
 
+mod common;
+
 use ward_advisory::Format;
-use ward_version::osv::{self, Verdict};
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     let Some((&pick, data)) = data.split_first() else { return };
@@ -14,15 +15,5 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         (Format::NswgCore, "vuln/core/1.json")
     };
     let Ok(record) = ward_advisory::parse(format, origin, data) else { return };
-    assert!(record.validate().is_ok());
-    let npm: ward_version::Ecosystem = "npm".parse().expect("known");
-    for affected in &record.affected {
-        let ranges: Vec<_> = affected.ranges.iter().map(|r| r.to_eval()).collect();
-        for event in affected.ranges.iter().flat_map(|r| &r.events) {
-            let e = osv::evaluate(&npm, &ranges, &[], event.version());
-            assert_ne!(e.verdict, Verdict::Unknown, "{event:?}: {e:?}");
-        }
-    }
-    let json = serde_json::to_vec(&record).expect("serializes");
-    ward_advisory::parse(Format::OsvJson, "again.json", &json).expect("valid OSV");
+    common::advisory::converted(&record, "npm");
 });

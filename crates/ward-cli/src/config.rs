@@ -144,18 +144,21 @@ impl Loaded {
         )
     }
 
+    /// `<file>:<line>:<column>` of a byte offset of the file, to begin an error with.
+    fn at(&self, offset: usize) -> String {
+        let file = self
+            .file
+            .as_deref()
+            .unwrap_or(Path::new(FILE_NAME))
+            .display();
+        format!("{file}{}", position(&self.text, offset))
+    }
+
     /// The `[[db.source]]` entries, checked.
     pub(crate) fn sources(&self) -> anyhow::Result<Vec<Source>> {
         let mut sources: Vec<Source> = Vec::new();
         for spanned in &self.config.db.sources {
-            let at = || {
-                let file = self
-                    .file
-                    .as_deref()
-                    .unwrap_or(Path::new(FILE_NAME))
-                    .display();
-                format!("{file}{}", position(&self.text, spanned.span().start))
-            };
+            let at = || self.at(spanned.span().start);
             let source = spanned.get_ref();
             if source.name.trim().is_empty() {
                 bail!("{}: a [[db.source]] needs a name", at());
@@ -186,14 +189,7 @@ impl Loaded {
     pub(crate) fn scan_ignores(&self) -> anyhow::Result<Vec<ward_scan::IgnoreRule>> {
         let mut rules = Vec::with_capacity(self.config.scan.ignore.len());
         for spanned in &self.config.scan.ignore {
-            let at = || {
-                let file = self
-                    .file
-                    .as_deref()
-                    .unwrap_or(Path::new(FILE_NAME))
-                    .display();
-                format!("{file}{}", position(&self.text, spanned.span().start))
-            };
+            let at = || self.at(spanned.span().start);
             let entry = spanned.get_ref();
             let until = match &entry.until {
                 None => None,

@@ -1,5 +1,6 @@
-//! Byte offsets to 1-based line numbers, and the TOML error conversion the three TOML readers
-//! (`Cargo.lock`, `poetry.lock`, `uv.lock`) share.
+//! Byte offsets to 1-based line numbers, the TOML error conversion the three TOML readers
+//! (`Cargo.lock`, `poetry.lock`, `uv.lock`) share, and the size check and byte-order-mark
+//! removal the two YAML-like readers (`yarn.lock`, `pnpm-lock.yaml`) share.
 
 use crate::{Error, ErrorKind};
 
@@ -49,6 +50,19 @@ pub(crate) fn unexpected(origin: &str, line: Option<u32>, expected: impl Into<St
             expected: expected.into(),
         },
     )
+}
+
+/// The text of a yarn.lock or pnpm-lock.yaml ready to read: refused over
+/// [`crate::MAX_LOCKFILE_SIZE`], without its byte-order mark.
+pub(crate) fn sized_text<'a>(origin: &str, content: &'a str) -> Result<&'a str, Error> {
+    if content.len() as u64 > crate::MAX_LOCKFILE_SIZE {
+        let kind = ErrorKind::TooLarge {
+            size: content.len() as u64,
+            limit: crate::MAX_LOCKFILE_SIZE,
+        };
+        return Err(Error::new(origin, None, kind));
+    }
+    Ok(content.strip_prefix('\u{feff}').unwrap_or(content))
 }
 
 #[cfg(test)]

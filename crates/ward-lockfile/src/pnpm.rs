@@ -39,14 +39,7 @@ use key::Format;
 const FORMAT: &str = "pnpm-lock.yaml";
 
 pub(crate) fn parse(origin: &str, content: &str) -> Result<Lockfile, Error> {
-    if content.len() as u64 > crate::MAX_LOCKFILE_SIZE {
-        let kind = ErrorKind::TooLarge {
-            size: content.len() as u64,
-            limit: crate::MAX_LOCKFILE_SIZE,
-        };
-        return Err(Error::new(origin, None, kind));
-    }
-    let content = content.strip_prefix('\u{feff}').unwrap_or(content);
+    let content = crate::lines::sized_text(origin, content)?;
     if content.trim().is_empty() {
         return Err(Error::new(
             origin,

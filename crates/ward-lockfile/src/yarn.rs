@@ -44,14 +44,7 @@ use source::{Resolved, classic_source, classify_berry, split_descriptor};
 const FORMAT: &str = "yarn.lock";
 
 pub(crate) fn parse(origin: &str, content: &str) -> Result<Lockfile, Error> {
-    if content.len() as u64 > crate::MAX_LOCKFILE_SIZE {
-        let kind = ErrorKind::TooLarge {
-            size: content.len() as u64,
-            limit: crate::MAX_LOCKFILE_SIZE,
-        };
-        return Err(Error::new(origin, None, kind));
-    }
-    let content = content.strip_prefix('\u{feff}').unwrap_or(content);
+    let content = crate::lines::sized_text(origin, content)?;
     let berry = content.lines().any(|l| l.trim_end() == "__metadata:");
     let packages = if berry {
         read_berry(origin, content)?

@@ -17,7 +17,9 @@ use ward_advisory::osv::Event;
 use ward_advisory::{Format, Vulnerability, parse};
 use ward_version::osv::{Verdict, evaluate};
 
-use crate::support::{each_in_dir, reference_available, reference_dir, run_oracle, shared_data};
+use crate::support::{
+    each_in_dir, reference_available, reference_dir, run_oracle_lines, shared_data,
+};
 
 /// A version of a record, the record's ranges and ward's answer.
 struct Case {
@@ -158,7 +160,7 @@ fn every_record_converts_and_ranges_agree_with_node_semver() {
         .collect();
     let script =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracles/npm-satisfies.js");
-    let answers = run_oracle(Command::new("node").arg(script).arg(&module), &input);
+    let answers = run_oracle_lines(Command::new("node").arg(script).arg(&module), &input);
     assert_eq!(answers.len(), 2 * cases.len(), "two answers per case");
     let disagreements: Vec<String> = cases
         .iter()

@@ -373,7 +373,7 @@ fn help_teaches_with_examples() {
 #[test]
 fn records_left_out_on_purpose_are_one_note_not_warnings() {
     let Some(archive) =
-        crate::scan::shared_data("rustsec-advisory-db/rustsec-advisory-db-main.tar.zst")
+        ward_testkit::shared_file("rustsec-advisory-db/rustsec-advisory-db-main.tar.zst")
     else {
         return;
     };

@@ -67,33 +67,6 @@ impl Project {
     }
 }
 
-/// A file of `../shared/data`, or `None` (with the reason printed) when the data is absent
-/// and not required.
-#[allow(
-    clippy::print_stdout,
-    reason = "the skip reason belongs in the test output"
-)]
-pub(crate) fn shared_data(relative: &str) -> Option<PathBuf> {
-    let root = std::env::var_os("WARD_SHARED_DATA").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
-        PathBuf::from,
-    );
-    let path = root.join(relative);
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var_os("WARD_REQUIRE_SHARED_DATA").is_none(),
-        "{} is missing and WARD_REQUIRE_SHARED_DATA is set",
-        path.display()
-    );
-    println!(
-        "skipped: {} is missing (set WARD_SHARED_DATA)",
-        path.display()
-    );
-    None
-}
-
 fn record(id: &str, name: &str, events: Value, extra: Value) -> Value {
     let mut record = json!({
         "schema_version": "1.7.0",
@@ -394,7 +367,8 @@ fn markdown_escapes_what_advisories_say() {
 
 #[test]
 fn sarif_is_valid_sarif_2_1_0() {
-    let Some(schema) = shared_data("schemas/sarif-2.1.0/sarif-schema-2.1.0.json") else {
+    let Some(schema) = ward_testkit::shared_file("schemas/sarif-2.1.0/sarif-schema-2.1.0.json")
+    else {
         return;
     };
     let project = Project::new();

@@ -59,14 +59,9 @@ pub(super) fn entries(content: &str) -> Result<Berry<'_>, SyntaxError> {
             line: number,
             message,
         };
-        let Some((level, text)) = lexer::indentation(line).map_err(error)? else {
+        let Some((level, text)) = lexer::indented(line, max_level).map_err(error)? else {
             continue;
         };
-        if level > max_level {
-            return Err(error(format!(
-                "indented {level} levels, but the line above opens no block that deep"
-            )));
-        }
         let (key, value) = lexer::berry_pair(text).map_err(error)?;
         max_level = if value.is_some() { level } else { level + 1 };
         match (level, value) {

@@ -32,14 +32,9 @@ pub(super) fn entries(content: &str) -> Result<Vec<Entry<'_>>, SyntaxError> {
             line: number,
             message,
         };
-        let Some((level, text)) = lexer::indentation(line).map_err(error)? else {
+        let Some((level, text)) = lexer::indented(line, max_level).map_err(error)? else {
             continue;
         };
-        if level > max_level {
-            return Err(error(format!(
-                "indented {level} levels, but the line above opens no block that deep"
-            )));
-        }
         let tokens = lexer::classic_tokens(text).map_err(error)?;
         let (keys, value) = split_line(&tokens).map_err(error)?;
         if level == 0 {

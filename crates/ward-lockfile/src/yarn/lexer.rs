@@ -36,6 +36,20 @@ pub(super) fn indentation(line: &str) -> Result<Option<(usize, &str)>, String> {
     Ok(Some((spaces / 2, content)))
 }
 
+/// [`indentation`], and an error when the line is indented deeper than `max_level`, the
+/// deepest level the line above allows (`n + 1` after a `key:` at level `n`).
+pub(super) fn indented(line: &str, max_level: usize) -> Result<Option<(usize, &str)>, String> {
+    let Some((level, text)) = indentation(line)? else {
+        return Ok(None);
+    };
+    if level > max_level {
+        return Err(format!(
+            "indented {level} levels, but the line above opens no block that deep"
+        ));
+    }
+    Ok(Some((level, text)))
+}
+
 /// A token of a classic (v1) line.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Token<'a> {

@@ -1,12 +1,8 @@
 //! `Cargo.lock`: every fixture, a big real file, the versions and the malformed cases.
 
-use ward_lockfile::{ErrorKind, Kind, Relation, Source, parse};
+use ward_lockfile::{Kind, Relation, Source, parse};
 
-use crate::support::{Expect, check_fixture_dir, shared_file, snapshot};
-
-fn is_syntax(kind: &ErrorKind) -> bool {
-    matches!(kind, ErrorKind::Syntax(_))
-}
+use crate::support::{Expect, check_fixture_dir, is_syntax, parse_error, shared_file, snapshot};
 
 #[test]
 fn every_fixture() {
@@ -151,10 +147,7 @@ source = "registry+https://my.registry/index"
 }
 
 fn error(text: &str) -> String {
-    match parse(Kind::CargoLock, "Cargo.lock", text) {
-        Ok(l) => panic!("expected an error, got {l:?}"),
-        Err(e) => e.to_string(),
-    }
+    parse_error(Kind::CargoLock, "Cargo.lock", text)
 }
 
 #[test]

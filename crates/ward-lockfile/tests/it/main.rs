@@ -14,7 +14,6 @@
 mod cargo;
 mod discover;
 mod e2e;
-mod js_support;
 mod mix;
 mod npm;
 mod pnpm;

@@ -1,13 +1,9 @@
 //! `mix.lock`: every fixture (Elixir and Erlang), aliases, repositories and the malformed
 //! cases.
 
-use ward_lockfile::{ErrorKind, Kind, parse};
+use ward_lockfile::{Kind, parse};
 
-use crate::support::{Expect, check_fixture_dir, snapshot};
-
-fn is_empty(kind: &ErrorKind) -> bool {
-    matches!(kind, ErrorKind::Empty { .. })
-}
+use crate::support::{Expect, check_fixture_dir, is_empty, parse_error, snapshot};
 
 #[test]
 fn every_elixir_fixture() {
@@ -52,10 +48,7 @@ fn hex_names_old_entries_and_private_repositories() {
 }
 
 fn error(text: &str) -> String {
-    match parse(Kind::MixLock, "mix.lock", text) {
-        Ok(l) => panic!("expected an error, got {l:?}"),
-        Err(e) => e.to_string(),
-    }
+    parse_error(Kind::MixLock, "mix.lock", text)
 }
 
 #[test]

@@ -1,21 +1,12 @@
 //! `package-lock.json` and `npm-shrinkwrap.json`: every fixture, a big real file, the
 //! layouts and the malformed cases.
 
-use ward_lockfile::{ErrorKind, Kind, Source, parse};
+use ward_lockfile::{Kind, Source, parse};
 
-use crate::support::{Expect, check_fixture_dir, check_invariants, shared_file, snapshot};
-
-fn is_syntax(kind: &ErrorKind) -> bool {
-    matches!(kind, ErrorKind::Syntax(_))
-}
-
-fn is_empty(kind: &ErrorKind) -> bool {
-    matches!(kind, ErrorKind::Empty { .. })
-}
-
-fn is_unexpected(kind: &ErrorKind) -> bool {
-    matches!(kind, ErrorKind::Unexpected { .. })
-}
+use crate::support::{
+    Expect, check_fixture_dir, check_invariants, is_empty, is_syntax, is_unexpected, parse_error,
+    shared_file, snapshot,
+};
 
 #[test]
 fn every_fixture() {
@@ -145,10 +136,7 @@ fn v1_git_file_and_nested() {
 }
 
 fn error(text: &str) -> String {
-    match parse(Kind::PackageLockJson, "package-lock.json", text) {
-        Ok(l) => panic!("expected an error, got {l:?}"),
-        Err(e) => e.to_string(),
-    }
+    parse_error(Kind::PackageLockJson, "package-lock.json", text)
 }
 
 #[test]

@@ -6,10 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ward_lockfile::{Kind, Relation, Source, parse};
 
-use crate::js_support::{
-    assert_snapshots_committed, error_kind, fixture_files, is_negative, parse_file, render,
-    shared_data,
-};
+use crate::support::{check_js_fixtures, parse_error, render, shared_data};
 
 const FIXTURES: &str = "lockfile-fixtures/osv-scalibr/javascript/pnpmlock";
 
@@ -22,23 +19,15 @@ const NEGATIVE: [(&str, &str); 3] = [
 
 #[test]
 fn every_fixture() {
-    let Some(data) = shared_data() else { return };
-    let fixtures = fixture_files(&data, FIXTURES);
-    for (name, path) in &fixtures {
-        let result = parse_file(Kind::PnpmLock, name, path);
-        if is_negative(name) {
-            let expected = NEGATIVE.iter().find(|(n, _)| n == name).map(|(_, k)| *k);
-            let expected = expected.unwrap_or_else(|| panic!("{name}: not in NEGATIVE"));
-            let error = result.expect_err(name);
-            assert_eq!(error_kind(&error), expected, "{name}: {error}");
-        } else {
-            insta::assert_snapshot!(name.as_str(), render(&result));
-        }
-    }
-    for (name, _) in NEGATIVE {
-        assert!(fixtures.iter().any(|(n, _)| n == name), "{name} is gone");
-    }
-    assert_snapshots_committed("it__pnpm__", &fixtures);
+    check_js_fixtures(
+        Kind::PnpmLock,
+        FIXTURES,
+        &NEGATIVE,
+        "it__pnpm__",
+        |name, result| {
+            insta::assert_snapshot!(name, render(result));
+        },
+    );
 }
 
 #[test]
@@ -82,8 +71,11 @@ fn malformed_input_is_an_error_with_its_line() {
         ),
     ];
     for (text, expected) in cases {
-        let error = parse(Kind::PnpmLock, "pnpm-lock.yaml", text).expect_err(text);
-        assert_eq!(error.to_string(), expected, "{text:?}");
+        assert_eq!(
+            parse_error(Kind::PnpmLock, "pnpm-lock.yaml", text),
+            expected,
+            "{text:?}"
+        );
     }
 }
 

@@ -1,16 +1,8 @@
 //! `poetry.lock`: every fixture, sources, groups and the malformed cases.
 
-use ward_lockfile::{ErrorKind, Kind, parse};
+use ward_lockfile::{Kind, parse};
 
-use crate::support::{Expect, check_fixture_dir, snapshot};
-
-fn is_syntax(kind: &ErrorKind) -> bool {
-    matches!(kind, ErrorKind::Syntax(_))
-}
-
-fn is_empty(kind: &ErrorKind) -> bool {
-    matches!(kind, ErrorKind::Empty { .. })
-}
+use crate::support::{Expect, check_fixture_dir, is_empty, is_syntax, parse_error, snapshot};
 
 #[test]
 fn every_fixture() {
@@ -72,10 +64,7 @@ lock-version = "2.1"
 }
 
 fn error(text: &str) -> String {
-    match parse(Kind::PoetryLock, "poetry.lock", text) {
-        Ok(l) => panic!("expected an error, got {l:?}"),
-        Err(e) => e.to_string(),
-    }
+    parse_error(Kind::PoetryLock, "poetry.lock", text)
 }
 
 #[test]

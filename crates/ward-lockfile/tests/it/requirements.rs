@@ -4,11 +4,9 @@ use std::fs;
 
 use ward_lockfile::{ErrorKind, Kind, parse};
 
-use crate::support::{Expect, check_fixture_dir, shared_data, snapshot};
-
-fn is_unexpected(kind: &ErrorKind) -> bool {
-    matches!(kind, ErrorKind::Unexpected { .. })
-}
+use crate::support::{
+    Expect, check_fixture_dir, is_unexpected, parse_error, shared_data, snapshot,
+};
 
 #[test]
 fn every_fixture() {
@@ -144,10 +142,7 @@ fn editables_urls_and_paths_are_unpinned() {
 }
 
 fn error(text: &str) -> String {
-    match parse(Kind::Requirements, "requirements.txt", text) {
-        Ok(l) => panic!("expected an error, got {l:?}"),
-        Err(e) => e.to_string(),
-    }
+    parse_error(Kind::Requirements, "requirements.txt", text)
 }
 
 #[test]

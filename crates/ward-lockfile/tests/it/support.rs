@@ -1,38 +1,15 @@
-//! Where the shared test data is, and the compact text every lockfile snapshot is made of.
+//! The compact texts lockfile snapshots are made of, the fixture-directory checks, and the
+//! helpers of the yarn.lock and pnpm-lock.yaml suites. Where the shared data is comes from
+//! ward-testkit.
 
 use std::collections::BTreeSet;
-use std::env;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use ward_lockfile::{Error, Include, Kind, Lockfile, Relation, Source};
+use ward_lockfile::{Error, ErrorKind, Include, Kind, Lockfile, Relation, Source};
+use ward_testkit::{files_in, files_under, relative};
 
-/// `../shared/data`, or `$WARD_SHARED_DATA`. `None` (with the reason printed) when absent and
-/// not required; a failure when `WARD_REQUIRE_SHARED_DATA=1`.
-pub(crate) fn shared_data() -> Option<PathBuf> {
-    let dir = match env::var_os("WARD_SHARED_DATA") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
-    };
-    if dir.join("README.md").is_file() {
-        return Some(dir);
-    }
-    let reason = format!(
-        "shared test data not found at {} (set WARD_SHARED_DATA)",
-        dir.display()
-    );
-    if env::var("WARD_REQUIRE_SHARED_DATA").is_ok_and(|v| v == "1") {
-        panic!("{reason}, and WARD_REQUIRE_SHARED_DATA=1 makes this suite required");
-    }
-    eprintln!("SKIPPED: {reason}");
-    None
-}
-
-/// A file of the shared data (`big-lockfiles/uv-cargo/Cargo.lock`), or `None` when the data
-/// is missing and not required.
-pub(crate) fn shared_file(relative: &str) -> Option<PathBuf> {
-    shared_data().map(|dir| dir.join(relative))
-}
+pub(crate) use ward_testkit::{shared_data, shared_file};
 
 /// One line per package (`ecosystem name version line=N relation dev source`), then one per
 /// unpinned requirement and per include.
@@ -100,7 +77,7 @@ pub(crate) enum Expect {
     /// Packages (checked by snapshot).
     Packages,
     /// An error of this kind (checked by the predicate, and by snapshot of the message).
-    Error(fn(&ward_lockfile::ErrorKind) -> bool),
+    Error(fn(&ErrorKind) -> bool),
 }
 
 /// Parses (with [`ward_lockfile::parse`]: includes are not followed) every file under
@@ -136,6 +113,29 @@ pub(crate) fn check_fixture_dir(dir: &str, kind: Kind, cases: &[(&str, Expect)])
     }
 }
 
+/// The message of the error `text` must give when parsed as `kind` from a file `name`.
+pub(crate) fn parse_error(kind: Kind, name: &str, text: &str) -> String {
+    match ward_lockfile::parse(kind, name, text) {
+        Ok(l) => panic!("expected an error, got {l:?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// [`Expect::Error`] for a syntax error of the format's parser.
+pub(crate) fn is_syntax(kind: &ErrorKind) -> bool {
+    matches!(kind, ErrorKind::Syntax(_))
+}
+
+/// [`Expect::Error`] for a file that lists no packages.
+pub(crate) fn is_empty(kind: &ErrorKind) -> bool {
+    matches!(kind, ErrorKind::Empty { .. })
+}
+
+/// [`Expect::Error`] for well-formed input of an unexpected shape.
+pub(crate) fn is_unexpected(kind: &ErrorKind) -> bool {
+    matches!(kind, ErrorKind::Unexpected { .. })
+}
+
 /// What every parsed lockfile must satisfy: non-empty names and versions, lines from 1.
 pub(crate) fn check_invariants(origin: &str, lockfile: &Lockfile) {
     for p in &lockfile.packages {
@@ -146,28 +146,114 @@ pub(crate) fn check_invariants(origin: &str, lockfile: &Lockfile) {
     }
 }
 
-/// Every file under `dir`, recursively, sorted.
-pub(crate) fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-        for entry in entries {
-            let path = entry.expect("directory entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
+/// The files of a fixture directory under the shared data, sorted by name.
+fn fixture_files(data: &Path, dir: &str) -> Vec<(String, PathBuf)> {
+    let dir = data.join(dir);
+    let files: Vec<(String, PathBuf)> = files_in(&dir, "")
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .file_name()
+                .expect("a file name")
+                .to_string_lossy()
+                .into_owned();
+            (name, path)
+        })
+        .collect();
+    assert!(!files.is_empty(), "no fixtures in {}", dir.display());
     files
 }
 
-fn relative(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .expect("under the root")
-        .to_string_lossy()
-        .replace('\\', "/")
+/// Whether a fixture is a negative case by its name (`not-*`, `invalid*`, `empty*`).
+fn is_negative(name: &str) -> bool {
+    name.starts_with("not-") || name.starts_with("invalid") || name.starts_with("empty")
+}
+
+/// Parses a file, naming it by `name` in errors (so snapshots hold no local paths).
+fn parse_file(kind: Kind, name: &str, path: &Path) -> Result<Lockfile, Error> {
+    let content =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    ward_lockfile::parse(kind, name, &content)
+}
+
+/// One line per package (`line name@version relation [dev] source`), or the error.
+pub(crate) fn render(result: &Result<Lockfile, Error>) -> String {
+    let lockfile = match result {
+        Ok(lockfile) => lockfile,
+        Err(error) => return format!("error ({:?}): {error}\n", error_kind(error)),
+    };
+    let mut out = String::new();
+    for p in &lockfile.packages {
+        let source = match &p.source {
+            Source::Registry => "registry".to_owned(),
+            Source::Local => "local".to_owned(),
+            Source::Git { url, rev } => format!("git {url} {}", rev.as_deref().unwrap_or("-")),
+            Source::Other(what) => format!("other {what}"),
+        };
+        let dev = if p.dev { " dev" } else { "" };
+        writeln!(
+            out,
+            "{:>5} {} {}@{} {:?}{dev} {source}",
+            p.line, p.ecosystem, p.name, p.version, p.relation
+        )
+        .expect("writing to a String");
+    }
+    out
+}
+
+/// The variant name of an error's kind (`Empty`, `Syntax`, ...).
+fn error_kind(error: &Error) -> String {
+    let debug = format!("{:?}", error.kind);
+    debug
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Parses every fixture of a JavaScript lockfile directory as `kind`: a negative case (by
+/// name, see [`is_negative`]) must be in `negative` and give that error kind; every other
+/// fixture goes to `snapshot` (the caller's `insta::assert_snapshot!`, so the snapshot keeps
+/// the caller's module name, `prefix`) and must have its snapshot committed. Fails when an
+/// entry of `negative` names no fixture.
+pub(crate) fn check_js_fixtures(
+    kind: Kind,
+    dir: &str,
+    negative: &[(&str, &str)],
+    prefix: &str,
+    snapshot: impl Fn(&str, &Result<Lockfile, Error>),
+) {
+    let Some(data) = shared_data() else { return };
+    let fixtures = fixture_files(&data, dir);
+    for (name, path) in &fixtures {
+        let result = parse_file(kind, name, path);
+        if is_negative(name) {
+            let expected = negative.iter().find(|(n, _)| n == name).map(|(_, k)| *k);
+            let expected = expected.unwrap_or_else(|| panic!("{name}: not in NEGATIVE"));
+            let error = result.expect_err(name);
+            assert_eq!(error_kind(&error), expected, "{name}: {error}");
+        } else {
+            snapshot(name, &result);
+        }
+    }
+    for (name, _) in negative {
+        assert!(fixtures.iter().any(|(n, _)| n == name), "{name} is gone");
+    }
+    assert_snapshots_committed(prefix, &fixtures);
+}
+
+/// Fails unless every fixture that is not a negative case has a committed snapshot named
+/// `<prefix><fixture>.snap` (insta's file name for `assert_snapshot!(fixture, ...)`).
+fn assert_snapshots_committed(prefix: &str, fixtures: &[(String, PathBuf)]) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/snapshots");
+    let missing: Vec<&str> = fixtures
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .filter(|name| !is_negative(name))
+        .filter(|name| !dir.join(format!("{prefix}{name}.snap")).is_file())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "fixtures without a snapshot: {missing:?}"
+    );
 }

@@ -1,16 +1,11 @@
 //! `uv.lock`: every fixture, uv's own lockfile, roots, groups and the malformed cases.
 
-use ward_lockfile::{ErrorKind, Kind, Relation, Source, parse};
+use ward_lockfile::{Kind, Relation, Source, parse};
 
-use crate::support::{Expect, check_fixture_dir, check_invariants, shared_file, snapshot};
-
-fn is_syntax(kind: &ErrorKind) -> bool {
-    matches!(kind, ErrorKind::Syntax(_))
-}
-
-fn is_empty(kind: &ErrorKind) -> bool {
-    matches!(kind, ErrorKind::Empty { .. })
-}
+use crate::support::{
+    Expect, check_fixture_dir, check_invariants, is_empty, is_syntax, parse_error, shared_file,
+    snapshot,
+};
 
 #[test]
 fn every_fixture() {
@@ -123,10 +118,7 @@ source = { editable = "packages/member" }
 }
 
 fn error(text: &str) -> String {
-    match parse(Kind::UvLock, "uv.lock", text) {
-        Ok(l) => panic!("expected an error, got {l:?}"),
-        Err(e) => e.to_string(),
-    }
+    parse_error(Kind::UvLock, "uv.lock", text)
 }
 
 #[test]

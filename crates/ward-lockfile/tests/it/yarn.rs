@@ -5,10 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use ward_lockfile::{Kind, Relation, Source, parse};
 
-use crate::js_support::{
-    assert_snapshots_committed, error_kind, fixture_files, is_negative, parse_file, render,
-    shared_data,
-};
+use crate::support::{check_js_fixtures, parse_error, render, shared_data};
 
 const FIXTURES: &str = "lockfile-fixtures/osv-scalibr/javascript/yarnlock";
 
@@ -17,23 +14,15 @@ const NEGATIVE: [(&str, &str); 2] = [("empty.v1.lock", "Empty"), ("empty.v2.lock
 
 #[test]
 fn every_fixture() {
-    let Some(data) = shared_data() else { return };
-    let fixtures = fixture_files(&data, FIXTURES);
-    for (name, path) in &fixtures {
-        let result = parse_file(Kind::YarnLock, name, path);
-        if is_negative(name) {
-            let expected = NEGATIVE.iter().find(|(n, _)| n == name).map(|(_, k)| *k);
-            let expected = expected.unwrap_or_else(|| panic!("{name}: not in NEGATIVE"));
-            let error = result.expect_err(name);
-            assert_eq!(error_kind(&error), expected, "{name}: {error}");
-        } else {
-            insta::assert_snapshot!(name.as_str(), render(&result));
-        }
-    }
-    for (name, _) in NEGATIVE {
-        assert!(fixtures.iter().any(|(n, _)| n == name), "{name} is gone");
-    }
-    assert_snapshots_committed("it__yarn__", &fixtures);
+    check_js_fixtures(
+        Kind::YarnLock,
+        FIXTURES,
+        &NEGATIVE,
+        "it__yarn__",
+        |name, result| {
+            insta::assert_snapshot!(name, render(result));
+        },
+    );
 }
 
 #[test]
@@ -97,8 +86,11 @@ fn malformed_input_is_an_error_with_its_line() {
         ),
     ];
     for (text, expected) in cases {
-        let error = parse(Kind::YarnLock, "yarn.lock", text).expect_err(text);
-        assert_eq!(error.to_string(), expected, "{text:?}");
+        assert_eq!(
+            parse_error(Kind::YarnLock, "yarn.lock", text),
+            expected,
+            "{text:?}"
+        );
     }
 }
 

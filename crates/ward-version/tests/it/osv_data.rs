@@ -15,13 +15,11 @@
 //!    the introduced version is affected, the fixed version is not, and the last affected
 //!    version is.
 
-use std::fs;
-use std::io::Read;
-use std::path::Path;
-
 use serde::Deserialize;
 use ward_version::Ecosystem;
 use ward_version::osv::{self, Event, OsvRange, RangeType, Verdict};
+
+use ward_testkit::{each_in_archive, each_in_dir};
 
 use crate::support::shared_data;
 
@@ -204,43 +202,8 @@ impl Tally {
     }
 }
 
-/// Calls `f` with the name and contents of every file in a `.tar.zst` archive whose name ends
-/// with `suffix` and contains `under`.
-fn each_in_archive(archive: &Path, under: &str, suffix: &str, mut f: impl FnMut(&str, &str)) {
-    let file =
-        fs::File::open(archive).unwrap_or_else(|e| panic!("opening {}: {e}", archive.display()));
-    let decoder = ruzstd::decoding::StreamingDecoder::new(file).expect("a zstd stream");
-    let mut tar = tar::Archive::new(decoder);
-    for entry in tar.entries().expect("a tar archive") {
-        let mut entry = entry.expect("a tar entry");
-        let name = entry.path().expect("a path").to_string_lossy().into_owned();
-        if !name.contains(under) || !name.ends_with(suffix) {
-            continue;
-        }
-        let mut text = String::new();
-        entry
-            .read_to_string(&mut text)
-            .unwrap_or_else(|e| panic!("reading {name}: {e}"));
-        f(&name, &text);
-    }
-}
-
-fn each_json_in_dir(dir: &Path, mut f: impl FnMut(&str, &str)) {
-    let mut entries: Vec<_> = fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    entries.sort();
-    for path in entries {
-        let text =
-            fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-        f(&path.display().to_string(), &text);
-    }
-}
-
-fn json(name: &str, text: &str) -> Record {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"))
+fn json(name: &str, bytes: &[u8]) -> Record {
+    serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 #[test]
@@ -251,8 +214,8 @@ fn go_vulndb() {
         &data.join("golang-vulndb/golang-vulndb-osv-and-reports.tar.zst"),
         "data/osv/",
         ".json",
-        |name, text| {
-            tally.record(&json(name, text));
+        |name, bytes| {
+            tally.record(&json(name, bytes));
         },
     );
     tally.finish("golang/vulndb", 0);
@@ -266,8 +229,8 @@ fn rustsec_osv_export() {
         &data.join("rustsec-advisory-db/rustsec-osv-export.tar.zst"),
         "crates/",
         ".json",
-        |name, text| {
-            tally.record(&json(name, text));
+        |name, bytes| {
+            tally.record(&json(name, bytes));
         },
     );
     tally.finish("RustSec OSV export", 0);
@@ -281,9 +244,9 @@ fn pypa_advisory_database() {
         &data.join("pypa-advisory-database/pypa-advisory-database.tar.zst"),
         "vulns/",
         ".yaml",
-        |name, text| {
+        |name, bytes| {
             let record: Record =
-                serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+                serde_saphyr::from_slice(bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
             tally.record(&record);
         },
     );
@@ -294,9 +257,11 @@ fn pypa_advisory_database() {
 fn eef_hex_advisories() {
     let Some(data) = shared_data() else { return };
     let mut tally = Tally::default();
-    each_json_in_dir(&data.join("eef-cna-advisories/osv"), |name, text| {
-        tally.record(&json(name, text))
-    });
+    each_in_dir(
+        &data.join("eef-cna-advisories/osv"),
+        ".json",
+        |name, bytes| tally.record(&json(name, bytes)),
+    );
     tally.finish("EEF CNA advisories", 0);
 }
 
@@ -307,13 +272,15 @@ fn osv_schema_examples() {
     let examples = data.join("osv-schema/examples");
     // Includes the linter's deliberately broken records; their package-less or GIT-only
     // entries are skipped, the rest must evaluate.
-    each_json_in_dir(&examples.join("osv-linter-testdata"), |name, text| {
-        tally.record(&json(name, text))
-    });
-    each_json_in_dir(&examples.join("ghsa-to-osv-testdata"), |name, text| {
-        if name.ends_with(".osv.json") {
-            tally.record(&json(name, text));
-        }
-    });
+    each_in_dir(
+        &examples.join("osv-linter-testdata"),
+        ".json",
+        |name, bytes| tally.record(&json(name, bytes)),
+    );
+    each_in_dir(
+        &examples.join("ghsa-to-osv-testdata"),
+        ".osv.json",
+        |name, bytes| tally.record(&json(name, bytes)),
+    );
     tally.finish("OSV schema examples", 0);
 }

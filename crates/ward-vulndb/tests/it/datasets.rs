@@ -5,7 +5,7 @@ use std::path::Path;
 
 use ward_vulndb::{NoProgress, SourceReport};
 
-use crate::support::{fresh_db, go_records, json_id, shared_data, tar_members};
+use crate::support::{archive_files, fresh_db, go_records, json_id, shared_data};
 
 /// Imports `path` into a fresh database and checks that exactly `expected` records were
 /// stored, none rejected, and that the statistics agree.
@@ -57,7 +57,7 @@ fn go_vulnerability_database() {
 fn rustsec_osv_export() {
     let Some(data) = shared_data() else { return };
     let archive = data.join("rustsec-advisory-db/rustsec-osv-export.tar.zst");
-    let members = tar_members(&archive);
+    let members = archive_files(&archive);
     let expected = count(&members, |p| {
         p.starts_with("rustsec-osv/crates/RUSTSEC-") && p.ends_with(".json")
     });
@@ -69,7 +69,7 @@ fn rustsec_osv_export() {
 fn rustsec_advisory_db_markdown() {
     let Some(data) = shared_data() else { return };
     let archive = data.join("rustsec-advisory-db/rustsec-advisory-db-main.tar.zst");
-    let members = tar_members(&archive);
+    let members = archive_files(&archive);
     let crates = count(&members, |p| {
         let parts: Vec<&str> = p.split('/').collect();
         matches!(parts.as_slice(), [_, "crates", _, file] if file.starts_with("RUSTSEC-") && file.ends_with(".md"))
@@ -107,7 +107,7 @@ fn rustsec_advisory_db_markdown() {
 fn pypa_advisory_database() {
     let Some(data) = shared_data() else { return };
     let archive = data.join("pypa-advisory-database/pypa-advisory-database.tar.zst");
-    let members = tar_members(&archive);
+    let members = archive_files(&archive);
     let expected = count(&members, |p| {
         p.starts_with("pypa-advisory-database/vulns/") && p.ends_with(".yaml")
     });

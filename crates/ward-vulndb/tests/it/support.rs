@@ -1,59 +1,21 @@
-//! Where the shared data is, fresh databases, and archive helpers that do not go through
-//! ward (so the counts they give are independent of it).
+//! Fresh databases, and archive helpers that do not go through ward (so the counts they give
+//! are independent of it). Where the shared data is, and reading its archives, come from
+//! ward-testkit.
 
-use std::env;
 use std::fs::{self, File};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use tempfile::TempDir;
 use ward_vulndb::Database;
 
-/// `../shared/data`, or `$WARD_SHARED_DATA`. `None` (with the reason printed) when absent and
-/// not required; a failure when `WARD_REQUIRE_SHARED_DATA=1`.
-pub(crate) fn shared_data() -> Option<PathBuf> {
-    let dir = match env::var_os("WARD_SHARED_DATA") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
-    };
-    if dir.join("README.md").is_file() {
-        return Some(dir);
-    }
-    let reason = format!(
-        "shared test data not found at {} (set WARD_SHARED_DATA)",
-        dir.display()
-    );
-    if env::var("WARD_REQUIRE_SHARED_DATA").is_ok_and(|v| v == "1") {
-        panic!("{reason}, and WARD_REQUIRE_SHARED_DATA=1 makes this suite required");
-    }
-    eprintln!("SKIPPED: {reason}");
-    None
-}
+pub(crate) use ward_testkit::{archive_files, shared_data};
 
 /// A new, empty database in a temporary directory (kept alive by the returned guard).
 pub(crate) fn fresh_db() -> (TempDir, Database) {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let db = Database::open(&dir.path().join("db")).expect("a new database opens");
     (dir, db)
-}
-
-/// Every regular file of a `.tar.zst` archive: its path and contents.
-pub(crate) fn tar_members(archive: &Path) -> Vec<(String, Vec<u8>)> {
-    let file = File::open(archive).expect("the archive opens");
-    let decoder = ruzstd::decoding::StreamingDecoder::new(file).expect("a zstd stream");
-    let mut tar = tar::Archive::new(decoder);
-    let mut members = Vec::new();
-    for entry in tar.entries().expect("a tar archive") {
-        let mut entry = entry.expect("a tar entry");
-        if !entry.header().entry_type().is_file() {
-            continue;
-        }
-        let path = entry.path().expect("a path").to_string_lossy().into_owned();
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).expect("the entry reads");
-        members.push((path, bytes));
-    }
-    members
 }
 
 /// Writes `members` into `dir`, creating directories: a tree to import or to sync as a
@@ -82,7 +44,7 @@ pub(crate) fn write_zip(path: &Path, members: &[(String, Vec<u8>)]) {
 
 /// The Go vulnerability database's OSV records (`data/osv/GO-*.json`), by path.
 pub(crate) fn go_records(data: &Path) -> Vec<(String, Vec<u8>)> {
-    tar_members(&data.join("golang-vulndb/golang-vulndb-osv-and-reports.tar.zst"))
+    archive_files(&data.join("golang-vulndb/golang-vulndb-osv-and-reports.tar.zst"))
         .into_iter()
         .filter(|(path, _)| path.contains("/data/osv/GO-") && path.ends_with(".json"))
         .collect()

@@ -7,7 +7,7 @@ use std::path::Path;
 use ward_vulndb::{Database, Error, Limits, Location, NoProgress, Source, SyncAction, SyncOutcome};
 
 use crate::server::{FixtureServer, Logged, etag};
-use crate::support::{fresh_db, go_records, shared_data, tar_members, write_tree, write_zip};
+use crate::support::{archive_files, fresh_db, go_records, shared_data, write_tree, write_zip};
 
 /// A zip of `records` (path, bytes), as OSV.dev lays out `all.zip`: `<ID>.json` members.
 fn zip_of(dir: &Path, records: &[(String, Vec<u8>)]) -> Vec<u8> {
@@ -48,6 +48,22 @@ fn get(path: &str, if_none_match: Option<&str>, status: u16) -> Logged {
     }
 }
 
+/// Syncs `source` once; fails unless the answer is "not modified" and the server saw exactly
+/// `requests`.
+fn assert_not_modified(
+    db: &mut Database,
+    source: &Source,
+    server: &FixtureServer,
+    requests: &[Logged],
+) {
+    let outcome = sync_one(db, source);
+    assert!(
+        matches!(outcome.result, Ok(SyncAction::NotModified)),
+        "{outcome:?}"
+    );
+    assert_eq!(server.take_log(), requests);
+}
+
 /// A record's `modified`, id, and (path, bytes).
 type Timed = (String, String, (String, Vec<u8>));
 
@@ -56,7 +72,7 @@ type Timed = (String, String, (String, Vec<u8>));
 /// when it publishes them.)
 fn rustsec_by_modified(data: &Path) -> Vec<Timed> {
     let mut records: Vec<_> =
-        tar_members(&data.join("rustsec-advisory-db/rustsec-osv-export.tar.zst"))
+        archive_files(&data.join("rustsec-advisory-db/rustsec-osv-export.tar.zst"))
             .into_iter()
             .filter(|(path, _)| path.ends_with(".json") && path.contains("/RUSTSEC-"))
             .map(|(path, bytes)| {
@@ -92,17 +108,14 @@ fn a_dump_is_downloaded_then_not_modified_then_downloaded_again_when_it_changes(
     assert_eq!(server.take_log(), [get("/osv/Go/all.zip", None, 200)]);
 
     // Nothing changed: no modified_id.csv here, so a conditional GET answered 304.
-    let outcome = sync_one(&mut db, &source);
-    assert!(
-        matches!(outcome.result, Ok(SyncAction::NotModified)),
-        "{outcome:?}"
-    );
-    assert_eq!(
-        server.take_log(),
-        [
+    assert_not_modified(
+        &mut db,
+        &source,
+        &server,
+        &[
             get("/osv/Go/modified_id.csv", None, 404),
             get("/osv/Go/all.zip", Some(&etag(&first)), 304),
-        ]
+        ],
     );
 
     // The dump grows by five records.
@@ -171,14 +184,11 @@ fn modified_id_csv_fetches_only_the_new_records() {
     assert_eq!(server.take_log(), [get("/crates.io/all.zip", None, 200)]);
 
     // The CSV lists nothing newer.
-    let outcome = sync_one(&mut db, &source);
-    assert!(
-        matches!(outcome.result, Ok(SyncAction::NotModified)),
-        "{outcome:?}"
-    );
-    assert_eq!(
-        server.take_log(),
-        [get("/crates.io/modified_id.csv", None, 200)]
+    assert_not_modified(
+        &mut db,
+        &source,
+        &server,
+        &[get("/crates.io/modified_id.csv", None, 200)],
     );
 
     // New records appear: exactly those are fetched, and the zip is not.
@@ -204,14 +214,11 @@ fn modified_id_csv_fetches_only_the_new_records() {
     assert_eq!(db.stats().expect("stats").records, 30 + fetched as u64);
     assert_eq!(db.show(&new[0].1).expect("show").len(), 1);
 
-    let outcome = sync_one(&mut db, &source);
-    assert!(
-        matches!(outcome.result, Ok(SyncAction::NotModified)),
-        "{outcome:?}"
-    );
-    assert_eq!(
-        server.take_log(),
-        [get("/crates.io/modified_id.csv", None, 200)]
+    assert_not_modified(
+        &mut db,
+        &source,
+        &server,
+        &[get("/crates.io/modified_id.csv", None, 200)],
     );
 }
 
@@ -308,7 +315,7 @@ fn a_git_checkout_is_read_again_only_when_its_commit_changes() {
     let Some(data) = shared_data() else { return };
     let (dir, mut db) = fresh_db();
     let checkout = dir.path().join("advisory-db");
-    let members = tar_members(&data.join("rustsec-advisory-db/rustsec-osv-export.tar.zst"));
+    let members = archive_files(&data.join("rustsec-advisory-db/rustsec-osv-export.tar.zst"));
     write_tree(&checkout, &members);
     let git = checkout.join(".git");
     fs::create_dir_all(git.join("refs/heads")).expect("created");
@@ -407,16 +414,13 @@ fn an_unreadable_modified_id_csv_falls_back_to_the_dump() {
     let source = url_source("go", format!("{}/all.zip", server.base));
     assert_eq!(sync_one(&mut db, &source).report.added, 5);
     server.take_log();
-    let outcome = sync_one(&mut db, &source);
-    assert!(
-        matches!(outcome.result, Ok(SyncAction::NotModified)),
-        "{outcome:?}"
-    );
-    assert_eq!(
-        server.take_log(),
-        [
+    assert_not_modified(
+        &mut db,
+        &source,
+        &server,
+        &[
             get("/modified_id.csv", None, 200),
             get("/all.zip", Some(&etag(&zip)), 304),
-        ]
+        ],
     );
 }

@@ -31,8 +31,8 @@ use ward_advisory::Format;
 use ward_lockfile::{Kind, Source};
 
 use super::support::{
-    Divergence, Hit, Ward, canonical, compare, files_in, finish, label, oracle_script, place,
-    reference_available, reference_dir, run_oracle, scratch, shared_data, ward_hits,
+    Divergence, Hit, Ward, canonical, compare, files_in, finish, oracle_answers, oracle_script,
+    place_real_lockfiles, reference_available, reference_dir, scratch, shared_data, ward_hits,
 };
 
 /// Where the oracle and ward differ by design. Empty: an entry needs a reason and a test that
@@ -209,21 +209,8 @@ impl Records {
 
 /// Places the real lockfiles under `inputs`, one directory each.
 fn real_lockfiles(data: &Path, inputs: &Path) -> Vec<PathBuf> {
-    let mut lockfiles = Vec::new();
-    for (dir, file_name) in FIXTURE_DIRS {
-        for file in files_in(&data.join(dir), "") {
-            let name = file.file_name().expect("a file name").to_string_lossy();
-            if !negative(&name) {
-                lockfiles.push(place(inputs, &label(data, &file), file_name, &file));
-            }
-        }
-    }
-    for file in NAMED_LOCKFILES {
-        let from = data.join(file);
-        let name = from.file_name().expect("a file name").to_string_lossy();
-        lockfiles.push(place(inputs, &label(data, &from), &name, &from));
-    }
-    lockfiles
+    let keep = |name: &str| !negative(name);
+    place_real_lockfiles(data, inputs, FIXTURE_DIRS, keep, NAMED_LOCKFILES)
 }
 
 /// Runs the oracle: package-lock files are read by it, the others are given as ward's
@@ -253,32 +240,14 @@ fn oracle(
             .collect();
         inputs.push(json!({"label": label, "packages": packages}));
     }
-    let input = json!({"records": records, "lockfiles": inputs}).to_string();
-    let output = run_oracle(
+    oracle_answers(
         Command::new("node")
             .arg(oracle_script("npm_osv.js"))
             .arg(semver_js),
-        &input,
-    );
-    let mut answers: BTreeMap<String, BTreeSet<Hit>> = BTreeMap::new();
-    for line in output.lines() {
-        let answer: Value = serde_json::from_str(line).expect("the oracle prints JSON lines");
-        let field = |name: &str| answer[name].as_str().unwrap_or_default().to_owned();
-        if let Some(packages) = answer["packages"].as_u64() {
-            eprintln!(
-                "  {}: the oracle read {packages} packages",
-                field("lockfile")
-            );
-            continue;
-        }
-        answers.entry(field("verdict")).or_default().insert(Hit {
-            lockfile: field("lockfile"),
-            name: field("name"),
-            version: field("version"),
-            id: field("id"),
-        });
-    }
-    answers
+        records,
+        &inputs,
+        str::to_owned,
+    )
 }
 
 /// A package-lock.json v3 with the versions around every bound of the records' npm ranges,

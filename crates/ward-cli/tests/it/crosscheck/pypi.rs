@@ -32,8 +32,9 @@ use serde_json::{Value, json};
 use ward_advisory::Format;
 
 use super::support::{
-    Divergence, Hit, Ward, canonical, compare, files_in, finish, label, oracle_script, place,
-    reference_available, reference_dir, run_oracle, scratch, shared_data, unpack, ward_hits,
+    Divergence, Hit, Ward, canonical, compare, files_in, finish, label, oracle_answers,
+    oracle_script, place, place_real_lockfiles, reference_available, reference_dir, scratch,
+    shared_data, unpack, ward_hits,
 };
 
 /// Where the oracle and ward differ by design. Empty: an entry needs a reason and a test that
@@ -231,27 +232,15 @@ fn read_records(vulns: &Path) -> (Vec<Record>, Vec<String>) {
 }
 
 /// Places the real lockfiles under `inputs`: one directory each, but the requirements files
-/// that include each other share one.
+/// that include each other share one (placed last).
 fn real_lockfiles(data: &Path, inputs: &Path) -> Vec<PathBuf> {
-    let mut lockfiles = Vec::new();
-    for (dir, file_name) in FIXTURE_DIRS {
-        for file in files_in(&data.join(dir), "") {
-            let name = file.file_name().expect("a file name").to_string_lossy();
-            if !negative(&name) && !UNREADABLE.iter().any(|(n, _)| *n == name) {
-                lockfiles.push(place(inputs, &label(data, &file), file_name, &file));
-            }
-        }
-    }
+    let keep = |name: &str| !negative(name) && !UNREADABLE.iter().any(|(n, _)| *n == name);
+    let mut lockfiles = place_real_lockfiles(data, inputs, FIXTURE_DIRS, keep, NAMED_LOCKFILES);
     let dir = data.join(REQUIREMENTS_DIR);
     let together = label(data, &dir);
     for file in files_in(&dir, ".txt") {
         let name = file.file_name().expect("a file name").to_string_lossy();
         lockfiles.push(place(inputs, &together, &name, &file));
-    }
-    for file in NAMED_LOCKFILES {
-        let from = data.join(file);
-        let name = from.file_name().expect("a file name").to_string_lossy();
-        lockfiles.push(place(inputs, &label(data, &from), &name, &from));
     }
     lockfiles
 }
@@ -267,33 +256,15 @@ fn oracle(
         .iter()
         .map(|path| json!({"label": super::support::label_of(&path.to_string_lossy()), "path": path}))
         .collect();
-    let input = json!({"records": records, "lockfiles": inputs}).to_string();
-    let output = run_oracle(
+    oracle_answers(
         Command::new("python3")
             .arg(oracle_script("pypi_osv.py"))
             .arg(legacy)
             .env("PYTHONPATH", python),
-        &input,
-    );
-    let mut answers: BTreeMap<String, BTreeSet<Hit>> = BTreeMap::new();
-    for line in output.lines() {
-        let answer: Value = serde_json::from_str(line).expect("the oracle prints JSON lines");
-        let field = |name: &str| answer[name].as_str().unwrap_or_default().to_owned();
-        if let Some(packages) = answer["packages"].as_u64() {
-            eprintln!(
-                "  {}: the oracle read {packages} packages",
-                field("lockfile")
-            );
-            continue;
-        }
-        answers.entry(field("verdict")).or_default().insert(Hit {
-            lockfile: field("lockfile"),
-            name: pep503(&field("name")),
-            version: field("version"),
-            id: field("id"),
-        });
-    }
-    answers
+        records,
+        &inputs,
+        pep503,
+    )
 }
 
 /// PEP 503: lower case, each run of `-`, `_` and `.` one `-`.

@@ -4,61 +4,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::env;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-/// `../shared/data`, or `$WARD_SHARED_DATA`. `None` (with the reason printed) when absent and
-/// not required; a failure when `WARD_REQUIRE_SHARED_DATA=1`.
-pub(crate) fn shared_data() -> Option<PathBuf> {
-    let dir = match env::var_os("WARD_SHARED_DATA") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
-    };
-    if dir.join("README.md").is_file() {
-        return Some(dir);
-    }
-    skip_or_fail(
-        "WARD_REQUIRE_SHARED_DATA",
-        &format!(
-            "shared test data not found at {} (set WARD_SHARED_DATA)",
-            dir.display()
-        ),
-    );
-    None
-}
-
-/// The directory `.ci/install-references` installs the reference tools into:
-/// `$WARD_REFERENCE_DIR`, by default `/var/tmp/ward-reference`.
-pub(crate) fn reference_dir() -> PathBuf {
-    env::var_os("WARD_REFERENCE_DIR")
-        .map_or_else(|| PathBuf::from("/var/tmp/ward-reference"), PathBuf::from)
-}
+pub(crate) use ward_testkit::{files_in, reference_dir, run_oracle, runs, shared_data};
 
 /// Whether a reference tool is usable; prints why not, or fails when
 /// `WARD_REQUIRE_REFERENCE=1`.
 pub(crate) fn reference_available(name: &str, available: bool, hint: &str) -> bool {
-    if !available {
-        skip_or_fail(
-            "WARD_REQUIRE_REFERENCE",
-            &format!(
-                "reference tool {name} is not installed ({hint}; `.ci/install-references` installs it)"
-            ),
-        );
-    }
-    available
-}
-
-/// Whether `program` runs and exits successfully with `args`.
-pub(crate) fn runs(program: &Path, args: &[&str]) -> bool {
-    Command::new(program)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+    let hint = format!("{hint}; {}", ward_testkit::INSTALLED_BY_CI);
+    ward_testkit::reference_available(&format!("reference tool {name}"), available, &hint)
 }
 
 /// The path of a script in `tests/oracles/`.
@@ -68,30 +25,38 @@ pub(crate) fn oracle_script(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Runs an oracle: feeds `input` on standard input, returns its standard output. Panics with
-/// the oracle's standard error when it fails.
-pub(crate) fn run_oracle(command: &mut Command, input: &str) -> String {
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("starting oracle {command:?}: {e}"));
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    let input = input.to_owned();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child.wait_with_output().expect("oracle runs");
-    writer
-        .join()
-        .expect("writer thread")
-        .expect("oracle reads its input");
-    assert!(
-        output.status.success(),
-        "oracle {command:?} failed: {}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("oracle prints UTF-8")
+/// Runs an oracle of the cross-check protocol: `{"records": ..., "lockfiles": ...}` on
+/// standard input; one JSON line per answer (`lockfile`, `name`, `version`, `id`, `verdict`)
+/// or per lockfile read (`lockfile`, `packages`, printed here) on standard output. Returns
+/// the answers by verdict, each name passed through `normalise`.
+pub(crate) fn oracle_answers(
+    command: &mut Command,
+    records: &(impl Serialize + ?Sized),
+    lockfiles: &[serde_json::Value],
+    normalise: impl Fn(&str) -> String,
+) -> BTreeMap<String, BTreeSet<Hit>> {
+    let input = serde_json::json!({"records": records, "lockfiles": lockfiles}).to_string();
+    let output = run_oracle(command, &input);
+    let mut answers: BTreeMap<String, BTreeSet<Hit>> = BTreeMap::new();
+    for line in output.lines() {
+        let answer: serde_json::Value =
+            serde_json::from_str(line).expect("the oracle prints JSON lines");
+        let field = |name: &str| answer[name].as_str().unwrap_or_default().to_owned();
+        if let Some(packages) = answer["packages"].as_u64() {
+            eprintln!(
+                "  {}: the oracle read {packages} packages",
+                field("lockfile")
+            );
+            continue;
+        }
+        answers.entry(field("verdict")).or_default().insert(Hit {
+            lockfile: field("lockfile"),
+            name: normalise(&field("name")),
+            version: field("version"),
+            id: field("id"),
+        });
+    }
+    answers
 }
 
 /// A scratch directory for one suite, removed afterwards unless `WARD_CROSSCHECK_KEEP=1`
@@ -128,23 +93,9 @@ pub(crate) fn record(path: &Path, text: &[u8]) {
 
 /// Unpacks a `.tar.zst` archive into `into`.
 pub(crate) fn unpack(archive: &Path, into: &Path) {
-    let file =
-        fs::File::open(archive).unwrap_or_else(|e| panic!("opening {}: {e}", archive.display()));
-    let decoder = ruzstd::decoding::StreamingDecoder::new(file).expect("a zstd stream");
-    tar::Archive::new(decoder)
+    ward_testkit::open_archive(archive)
         .unpack(into)
         .unwrap_or_else(|e| panic!("unpacking {}: {e}", archive.display()));
-}
-
-/// The files directly in `dir` whose names end with `suffix`, sorted.
-pub(crate) fn files_in(dir: &Path, suffix: &str) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
-        .map(|e| e.expect("a directory entry").path())
-        .filter(|p| p.is_file() && p.to_string_lossy().ends_with(suffix))
-        .collect();
-    files.sort();
-    files
 }
 
 /// Copies `from` to `<root>/<label>/<file_name>`, the name `ward scan` and the reference
@@ -155,6 +106,34 @@ pub(crate) fn place(root: &Path, label: &str, file_name: &str, from: &Path) -> P
     let to = dir.join(file_name);
     fs::copy(from, &to).unwrap_or_else(|e| panic!("copying {}: {e}", from.display()));
     to
+}
+
+/// Places real lockfiles of the shared data under `inputs`, one directory each, labelled by
+/// their path below `data`: each file of the fixture directories `dirs` (directory, the file
+/// name the tools recognise) whose name `keep` accepts, then each file of `named` under its
+/// own name. Returns the placed paths.
+pub(crate) fn place_real_lockfiles(
+    data: &Path,
+    inputs: &Path,
+    dirs: &[(&str, &str)],
+    keep: impl Fn(&str) -> bool,
+    named: &[&str],
+) -> Vec<PathBuf> {
+    let mut lockfiles = Vec::new();
+    for (dir, file_name) in dirs {
+        for file in files_in(&data.join(dir), "") {
+            let name = file.file_name().expect("a file name").to_string_lossy();
+            if keep(&name) {
+                lockfiles.push(place(inputs, &label(data, &file), file_name, &file));
+            }
+        }
+    }
+    for file in named {
+        let from = data.join(file);
+        let name = from.file_name().expect("a file name").to_string_lossy();
+        lockfiles.push(place(inputs, &label(data, &from), &name, &from));
+    }
+    lockfiles
 }
 
 /// A label for a file of the shared data: its path below `data`, `/` turned into `__`.
@@ -490,11 +469,4 @@ pub(crate) fn finish<C>(suite: &str, divergences: &[Divergence<C>], comparisons:
             d.reason
         );
     }
-}
-
-fn skip_or_fail(variable: &str, reason: &str) {
-    if env::var(variable).is_ok_and(|v| v == "1") {
-        panic!("{reason}, and {variable}=1 makes this suite required");
-    }
-    eprintln!("SKIPPED: {reason}");
 }

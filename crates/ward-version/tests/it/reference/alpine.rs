@@ -20,7 +20,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use ward_version::alpine::Version;
 
-use crate::support::{assert_agreement, reference_available, reference_dir, run_oracle};
+use crate::support::{assert_agreement, reference_available, reference_dir, run_oracle_lines};
 
 const CASES: usize = 10_000;
 
@@ -108,7 +108,7 @@ fn ordering_agrees_with_univers() {
     oracle
         .arg(crate::support::oracle_script("alpine-univers.py"))
         .env("PYTHONPATH", &python);
-    let theirs = run_oracle(&mut oracle, &input);
+    let theirs = run_oracle_lines(&mut oracle, &input);
     let ours: Vec<String> = cases
         .iter()
         .map(|c| {

@@ -17,7 +17,7 @@ use rand::{Rng, SeedableRng};
 use ward_version::cargo::{Version, parse_range};
 
 use crate::support::{
-    assert_agreement, has_program, reference_available, reference_dir, run_oracle,
+    assert_agreement, reference_available, reference_dir, run_oracle_lines, runs,
 };
 
 fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> &'a str {
@@ -342,7 +342,7 @@ fn prerelease_membership_agrees_with_node_semver_include_prerelease() {
     let node_semver = reference_dir().join("npm/node_modules/semver");
     if !reference_available(
         "node-semver",
-        has_program("node", "--version") && node_semver.join("package.json").is_file(),
+        runs("node", &["--version"]) && node_semver.join("package.json").is_file(),
         "needs node and semver in $WARD_REFERENCE_DIR/npm",
     ) {
         return;
@@ -366,7 +366,7 @@ fn prerelease_membership_agrees_with_node_semver_include_prerelease() {
         .iter()
         .map(|(r, v)| format!("{}\t{v}\n", to_node(r)))
         .collect();
-    let theirs = run_oracle(
+    let theirs = run_oracle_lines(
         Command::new("node")
             .arg("-e")
             .arg(NODE_ORACLE)

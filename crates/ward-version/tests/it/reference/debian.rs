@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng};
 use ward_version::debian::Version;
 
 use crate::support::{
-    assert_agreement, has_program, oracle_script, reference_available, run_oracle,
+    assert_agreement, oracle_script, reference_available, run_oracle_lines, runs,
 };
 
 const CASES: usize = 10_000;
@@ -98,11 +98,7 @@ fn candidate(rng: &mut StdRng) -> String {
 }
 
 fn dpkg() -> Option<Command> {
-    if !reference_available(
-        "dpkg",
-        has_program("dpkg", "--version"),
-        "apt-get install dpkg",
-    ) {
+    if !reference_available("dpkg", runs("dpkg", &["--version"]), "apt-get install dpkg") {
         return None;
     }
     Some(Command::new(oracle_script("debian-dpkg.sh")))
@@ -151,7 +147,7 @@ fn ordering_agrees_with_dpkg() {
         cases.len()
     );
     let input: String = cases.iter().map(|c| format!("cmp {c}\n")).collect();
-    let theirs = run_oracle(&mut oracle, &input);
+    let theirs = run_oracle_lines(&mut oracle, &input);
     let ours: Vec<String> = cases
         .iter()
         .map(|c| {
@@ -173,7 +169,7 @@ fn validity_agrees_with_dpkg() {
     // dpkg trims surrounding blanks and reads an empty argument as "no version"; the
     // generator makes neither.
     let input: String = cases.iter().map(|c| format!("valid {c}\n")).collect();
-    let theirs = run_oracle(&mut oracle, &input);
+    let theirs = run_oracle_lines(&mut oracle, &input);
     let ours: Vec<String> = cases
         .iter()
         .map(|c| {

@@ -10,7 +10,7 @@ use rand::{Rng, SeedableRng};
 use ward_version::hex::{Version, parse_range};
 
 use crate::support::{
-    assert_agreement, has_program, oracle_script, reference_available, run_oracle,
+    assert_agreement, oracle_script, reference_available, run_oracle_lines, runs,
 };
 
 fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> &'a str {
@@ -20,13 +20,13 @@ fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> &'a str {
 fn elixir() -> bool {
     reference_available(
         "Elixir",
-        has_program("elixir", "--version"),
+        runs("elixir", &["--version"]),
         "needs the Debian package elixir",
     )
 }
 
 fn run_elixir(input: &str) -> Vec<String> {
-    run_oracle(
+    run_oracle_lines(
         Command::new("elixir").arg(oracle_script("hex-version.exs")),
         input,
     )

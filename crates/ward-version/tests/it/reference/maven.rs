@@ -25,7 +25,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use ward_version::maven::{Version, parse_range};
 
-use crate::support::{assert_agreement, oracle_script, reference_available, run_oracle};
+use crate::support::{assert_agreement, oracle_script, reference_available, run_oracle_lines};
 
 const JAR: &str = "/usr/share/maven/lib/maven-artifact-3.x.jar";
 const LANG3: &str = "/usr/share/maven/lib/commons-lang3.jar";
@@ -35,13 +35,13 @@ fn available() -> bool {
         "Maven 3.8.7 maven-artifact",
         Path::new(JAR).is_file()
             && Path::new(LANG3).is_file()
-            && crate::support::has_program("java", "-version"),
+            && crate::support::runs("java", &["-version"]),
         "needs java 17 and the maven package's maven-artifact and commons-lang3 jars",
     )
 }
 
 fn oracle(input: &str) -> Vec<String> {
-    run_oracle(
+    run_oracle_lines(
         Command::new("java")
             .arg("-cp")
             .arg(format!("{JAR}:{LANG3}"))

@@ -17,12 +17,12 @@ use rand::{Rng, SeedableRng};
 use ward_version::{go, npm};
 
 use crate::support::{
-    assert_agreement, has_program, oracle_script, reference_available, reference_dir, run_oracle,
+    assert_agreement, oracle_script, reference_available, reference_dir, run_oracle_lines, runs,
 };
 
 fn semver_module() -> Option<PathBuf> {
     let path = reference_dir().join("npm/node_modules/semver");
-    let ok = has_program("node", "--version") && path.join("package.json").is_file();
+    let ok = runs("node", &["--version"]) && path.join("package.json").is_file();
     reference_available(
         "node-semver",
         ok,
@@ -37,7 +37,7 @@ fn node(module: &PathBuf, mode: &str, cases: &[Vec<String>]) -> Vec<String> {
         .iter()
         .map(|c| serde_json::to_string(c).expect("strings serialize") + "\n")
         .collect();
-    run_oracle(
+    run_oracle_lines(
         Command::new("node")
             .arg(oracle_script("npm-semver.js"))
             .arg(module)

@@ -27,20 +27,20 @@ use rand::{Rng, SeedableRng};
 use ward_version::nuget::{Version, parse_range};
 
 use crate::support::{
-    assert_agreement, has_program, oracle_script, reference_available, reference_dir, run_oracle,
+    assert_agreement, oracle_script, reference_available, reference_dir, run_oracle_lines, runs,
 };
 
 fn available() -> bool {
     reference_available(
         "univers",
-        has_program("python3", "--version")
+        runs("python3", &["--version"])
             && reference_dir().join("python/univers/nuget.py").is_file(),
         "needs python3 and univers under $WARD_REFERENCE_DIR/python",
     )
 }
 
 fn oracle(input: &str) -> Vec<String> {
-    run_oracle(
+    run_oracle_lines(
         Command::new("python3")
             .env("PYTHONPATH", reference_dir().join("python"))
             .arg(oracle_script("nuget-univers.py")),

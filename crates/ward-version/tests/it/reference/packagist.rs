@@ -27,7 +27,7 @@ use rand::{Rng, SeedableRng};
 use ward_version::packagist::{self, Version};
 
 use crate::support::{
-    assert_agreement, has_program, oracle_script, reference_available, run_oracle,
+    assert_agreement, oracle_script, reference_available, run_oracle_lines, runs,
 };
 
 const CASES: usize = 12_000;
@@ -35,7 +35,7 @@ const CASES: usize = 12_000;
 fn available() -> bool {
     reference_available(
         "php with Composer's semver library",
-        has_program("php", "--version")
+        runs("php", &["--version"])
             && std::path::Path::new("/usr/share/php/Composer/Semver/autoload.php").is_file(),
         "install Debian's php-cli and php-composer-semver",
     )
@@ -44,7 +44,7 @@ fn available() -> bool {
 fn oracle(mode: &str, lines: &[String]) -> Vec<String> {
     let mut input = lines.join("\n");
     input.push('\n');
-    run_oracle(
+    run_oracle_lines(
         Command::new("php")
             .arg(oracle_script("packagist-oracle.php"))
             .arg(mode),

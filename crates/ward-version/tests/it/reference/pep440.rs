@@ -13,7 +13,7 @@ use rand::{Rng, SeedableRng};
 use ward_version::pep440::{Version, parse_range};
 
 use crate::support::{
-    assert_agreement, oracle_script, reference_available, reference_dir, run_oracle,
+    assert_agreement, oracle_script, reference_available, reference_dir, run_oracle_lines,
 };
 
 fn python_path() -> std::path::PathBuf {
@@ -24,7 +24,7 @@ fn available() -> bool {
     reference_available(
         "packaging 26.3",
         python_path().join("packaging/version.py").is_file()
-            && crate::support::has_program("python3", "--version"),
+            && crate::support::runs("python3", &["--version"]),
         "python3 with packaging under $WARD_REFERENCE_DIR/python",
     )
 }
@@ -32,7 +32,7 @@ fn available() -> bool {
 /// Runs `script mode` over the cases, one JSON value per line.
 fn oracle(script: &str, mode: &str, cases: &[String]) -> Vec<String> {
     let input: String = cases.iter().map(|c| format!("{c}\n")).collect();
-    run_oracle(
+    run_oracle_lines(
         Command::new("python3")
             .arg(oracle_script(script))
             .arg(mode)

@@ -14,7 +14,7 @@ use rand::{Rng, SeedableRng};
 use ward_version::rpm::{Version, vercmp};
 
 use crate::support::{
-    assert_agreement, has_program, oracle_script, reference_available, run_oracle,
+    assert_agreement, oracle_script, reference_available, run_oracle_lines, runs,
 };
 
 const CASES: usize = 10_000;
@@ -83,11 +83,7 @@ fn evr(rng: &mut StdRng) -> String {
 }
 
 fn rpm() -> Option<Command> {
-    if !reference_available(
-        "rpm",
-        has_program("rpm", "--version"),
-        "apt-get install rpm",
-    ) {
+    if !reference_available("rpm", runs("rpm", &["--version"]), "apt-get install rpm") {
         return None;
     }
     let script = oracle_script("rpm-lua.lua");
@@ -109,7 +105,7 @@ fn symbol(o: Ordering) -> String {
 
 /// Runs rpm over `lines`; `rpm --eval` ends its output with the (empty) expansion's newline.
 fn ask_rpm(oracle: &mut Command, lines: &str) -> Vec<String> {
-    let mut answers = run_oracle(oracle, lines);
+    let mut answers = run_oracle_lines(oracle, lines);
     while answers.last().is_some_and(String::is_empty) {
         answers.pop();
     }

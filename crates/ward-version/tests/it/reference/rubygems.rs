@@ -11,7 +11,7 @@ use rand::{Rng, SeedableRng};
 use ward_version::rubygems::{self, Version};
 
 use crate::support::{
-    assert_agreement, has_program, oracle_script, reference_available, run_oracle,
+    assert_agreement, oracle_script, reference_available, run_oracle_lines, runs,
 };
 
 const CASES: usize = 12_000;
@@ -19,7 +19,7 @@ const CASES: usize = 12_000;
 fn available() -> bool {
     reference_available(
         "ruby (RubyGems)",
-        has_program("ruby", "--version"),
+        runs("ruby", &["--version"]),
         "install Debian's ruby",
     )
 }
@@ -27,7 +27,7 @@ fn available() -> bool {
 fn oracle(mode: &str, lines: &[String]) -> Vec<String> {
     let mut input = lines.join("\n");
     input.push('\n');
-    run_oracle(
+    run_oracle_lines(
         Command::new("ruby")
             .arg(oracle_script("rubygems-oracle.rb"))
             .arg(mode),
