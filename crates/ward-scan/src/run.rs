@@ -107,8 +107,24 @@ pub fn scan(db: &Database, settings: &Settings) -> Result<Report, Error> {
         }
         let ids = || std::iter::once(m.id.as_str()).chain(m.aliases.iter().map(String::as_str));
         let ignored = active.iter().enumerate().find_map(|(i, rule)| {
-            let covers_all = locations.iter().all(|loc| rule.covers(ids(), &loc.path));
-            covers_all.then(|| {
+            let covered = locations
+                .iter()
+                .filter(|loc| rule.covers(ids(), &loc.path))
+                .count();
+            if covered > 0 && covered < locations.len() {
+                // The same version is locked in files the entry does not name: it still
+                // counts there, and the user should know why the entry did not apply.
+                used[i] = true;
+                warnings.push(format!(
+                    "ignore entry {} covers {} of the {} lockfiles locking {} {}; it counts in the others",
+                    rule.id,
+                    covered,
+                    locations.len(),
+                    package.name,
+                    package.version
+                ));
+            }
+            (covered == locations.len()).then(|| {
                 used[i] = true;
                 Ignored {
                     reason: rule.reason.clone(),

@@ -432,3 +432,37 @@ fn json_has_every_documented_field() {
         assert!(doc.contains(&format!("\"{key}\"")), "{key} undocumented");
     }
 }
+
+#[test]
+fn an_ignore_entry_for_some_lockfiles_does_not_hide_the_others() {
+    let project = Project::new();
+    project.write("legacy/Cargo.lock", &cargo_lock());
+    project.write(
+        "ward.toml",
+        "[[scan.ignore]]\nid = \"RUSTSEC-2099-0001\"\nreason = \"legacy is being removed\"\npaths = [\"legacy/**\"]\n",
+    );
+    let (code, report, stderr) = project.scan_json(&["app", "legacy"]);
+    assert_eq!(code, 1);
+    let smallvec = finding(&report, "RUSTSEC-2099-0001");
+    assert_eq!(smallvec["locations"].as_array().map(Vec::len), Some(2));
+    assert_eq!(smallvec["ignored"], Value::Null);
+    assert_eq!(smallvec["counted"], true);
+    assert!(
+        stderr.contains(
+            "ignore entry RUSTSEC-2099-0001 covers 1 of the 2 lockfiles locking smallvec 1.6.0; it counts in the others"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("matched no finding"), "{stderr}");
+
+    // Naming both lockfiles accepts it.
+    project.write(
+        "ward.toml",
+        "[[scan.ignore]]\nid = \"RUSTSEC-2099-0001\"\nreason = \"accepted\"\npaths = [\"legacy/**\", \"app/**\"]\n",
+    );
+    let (_, report, _) = project.scan_json(&["app", "legacy"]);
+    assert_eq!(
+        finding(&report, "RUSTSEC-2099-0001")["ignored"]["reason"],
+        "accepted"
+    );
+}
