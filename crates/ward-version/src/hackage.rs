@@ -167,27 +167,5 @@ mod tests {
         .prop_map(|parts| parts.join("."))
     }
 
-    proptest! {
-        #[test]
-        fn order_is_total(a in version(), b in version(), c in version()) {
-            let (a, b, c) = (v(&a), v(&b), v(&c));
-            crate::laws::total_order(&a, &b, &c)?;
-        }
-
-        #[test]
-        fn display_round_trips(s in version()) {
-            crate::laws::round_trips::<Version>(&s)?;
-        }
-
-        #[test]
-        fn ranges_hold_their_bounds(a in version(), b in version()) {
-            crate::laws::comparator_bounds(&a, &b, parse_range, (">", "<"))?;
-        }
-
-        #[test]
-        fn never_panics(s in "\\PC{0,40}") {
-            let _ = s.parse::<Version>();
-            let _ = parse_range(&s);
-        }
-    }
+    crate::laws::comparator_scheme_laws!((">", "<"));
 }

@@ -81,3 +81,37 @@ where
     prop_assert!(!exclusive.contains(&vlo) && !exclusive.contains(&vhi));
     Ok(())
 }
+
+/// The four property tests of a scheme whose ranges are plain comparators: total order (and
+/// hash agreement when `hash_agrees` is named), display round trip, comparator bounds with
+/// `ops` (the scheme's strict `>`/`<`), and no panic on any text. Expects `version()` (the
+/// generator), `v` (parse a generated string), `Version` and `parse_range` in scope.
+macro_rules! comparator_scheme_laws {
+    ($ops:expr $(, $hash:ident)?) => {
+        proptest! {
+            #[test]
+            fn order_is_total(a in version(), b in version(), c in version()) {
+                let (a, b, c) = (v(&a), v(&b), v(&c));
+                crate::laws::total_order(&a, &b, &c)?;
+                $(crate::laws::$hash(&a, &b)?;)?
+            }
+
+            #[test]
+            fn display_round_trips(s in version()) {
+                crate::laws::round_trips::<Version>(&s)?;
+            }
+
+            #[test]
+            fn ranges_hold_their_bounds(a in version(), b in version()) {
+                crate::laws::comparator_bounds(&a, &b, parse_range, $ops)?;
+            }
+
+            #[test]
+            fn never_panics(s in "\\PC{0,40}") {
+                let _ = s.parse::<Version>();
+                let _ = parse_range(&s);
+            }
+        }
+    };
+}
+pub(crate) use comparator_scheme_laws;
