@@ -97,6 +97,7 @@ pub fn scan(db: &Database, settings: &Settings) -> Result<Report, Error> {
 
     let mut findings = Vec::with_capacity(matches.len());
     let mut unfixed_hidden = 0usize;
+    let mut below_threshold = 0usize;
     for m in matches {
         let Some((package, locations)) = packages.get(m.query) else {
             continue;
@@ -138,6 +139,9 @@ pub fn scan(db: &Database, settings: &Settings) -> Result<Report, Error> {
             // A finding nobody rated is never hidden by a threshold.
             _ => true,
         };
+        if !at_threshold {
+            below_threshold += 1;
+        }
         let counted = ignored.is_none() && m.informational.is_none() && at_threshold;
         findings.push(Finding {
             id: m.id,
@@ -183,16 +187,7 @@ pub fn scan(db: &Database, settings: &Settings) -> Result<Report, Error> {
         findings: findings.len(),
         counted: findings.iter().filter(|f| f.counted).count(),
         ignored: findings.iter().filter(|f| f.ignored.is_some()).count(),
-        below_threshold: findings
-            .iter()
-            .filter(|f| {
-                settings.severity_threshold.is_some_and(|t| {
-                    f.severity
-                        .as_ref()
-                        .is_some_and(|s| level_rank(s.level) < level_rank(level_name(t)))
-                })
-            })
-            .count(),
+        below_threshold,
         informational: findings
             .iter()
             .filter(|f| f.informational.is_some())
@@ -306,17 +301,6 @@ pub(crate) fn level_name(level: Level) -> &'static str {
         Level::Medium => "medium",
         Level::High => "high",
         Level::Critical => "critical",
-    }
-}
-
-pub(crate) fn level_rank(name: &str) -> u8 {
-    match name {
-        "none" => 0,
-        "low" => 1,
-        "medium" => 2,
-        "high" => 3,
-        "critical" => 4,
-        _ => 5,
     }
 }
 
