@@ -14,6 +14,10 @@
 //! | --- | --- | --- |
 //! | the shared test data | `$WARD_SHARED_DATA`, default `../shared/data` beside the workspace | `WARD_REQUIRE_SHARED_DATA=1` |
 //! | the reference implementations | `$WARD_REFERENCE_DIR`, default `/var/tmp/ward-reference` | `WARD_REQUIRE_REFERENCE=1` |
+//! | Chromium, `chromedriver`, Python's `aiosmtpd` ([`Chromedriver`], [`SmtpCapture`]) | `/usr/bin`, `PATH`, `$WARD_CHROMIUM`, `$WARD_CHROMEDRIVER`, `$WARD_TEST_PYTHON` | `WARD_REQUIRE_BROWSER=1` |
+//! | PostgreSQL | `$WARD_TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/test` | `WARD_REQUIRE_POSTGRES=1` |
+//!
+//! [`require_or_skip`] applies the same rule to any other prerequisite.
 //!
 //! ```no_run
 //! let Some(data) = ward_testkit::shared_data() else { return };
@@ -31,6 +35,7 @@
 mod files;
 mod oracle;
 mod prerequisites;
+mod services;
 
 pub use files::{
     archive_files, each_in_archive, each_in_dir, files_in, files_under, open_archive, relative,
@@ -38,4 +43,8 @@ pub use files::{
 pub use oracle::{run_oracle, run_oracle_lines, runs};
 pub use prerequisites::{
     INSTALLED_BY_CI, reference_available, reference_dir, shared_data, shared_file,
+};
+pub use services::{
+    CapturedMail, Chromedriver, OwnedProcess, SmtpCapture, find_program, free_port, output_of,
+    postgres_url, require_or_skip, required, wait_for_port,
 };

@@ -56,7 +56,7 @@ pub fn reference_available(what: &str, available: bool, hint: &str) -> bool {
     clippy::print_stderr,
     reason = "the skip reason belongs in the test output"
 )]
-fn skip_or_fail(variable: &str, reason: &str) {
+pub(crate) fn skip_or_fail(variable: &str, reason: &str) {
     if env::var(variable).is_ok_and(|v| v == "1") {
         panic!("{reason}, and {variable}=1 makes this suite required");
     }
