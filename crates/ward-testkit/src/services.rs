@@ -252,11 +252,23 @@ impl SmtpCapture {
     /// leads to another). `None` with the reason printed (or a failure under
     /// `WARD_REQUIRE_BROWSER=1`) when there is none.
     pub fn python() -> Option<PathBuf> {
+        let found = Self::find_python();
+        require_or_skip(
+            "WARD_REQUIRE_BROWSER",
+            found.is_some(),
+            "no python3 with aiosmtpd (Debian: apt-get install python3-aiosmtpd; or set WARD_TEST_PYTHON)",
+        );
+        found
+    }
+
+    /// [`Self::python`] without the skip message, for suites that use a capture server only
+    /// when there is one.
+    pub fn find_python() -> Option<PathBuf> {
         let candidates: Vec<String> = match std::env::var("WARD_TEST_PYTHON") {
             Ok(python) => vec![python],
             Err(_) => vec!["python3".into(), "/usr/bin/python3".into()],
         };
-        let found = candidates.iter().find_map(|candidate| {
+        candidates.iter().find_map(|candidate| {
             let path = find_program(&[candidate])?;
             let imports = Command::new(&path)
                 .args(["-c", "import aiosmtpd"])
@@ -265,13 +277,7 @@ impl SmtpCapture {
                 .status()
                 .is_ok_and(|s| s.success());
             imports.then_some(path)
-        });
-        require_or_skip(
-            "WARD_REQUIRE_BROWSER",
-            found.is_some(),
-            "no python3 with aiosmtpd (Debian: apt-get install python3-aiosmtpd; or set WARD_TEST_PYTHON)",
-        );
-        found
+        })
     }
 
     /// Starts the server with `python`, capturing into `<dir>/maildir`.

@@ -1,0 +1,506 @@
+//! Nothing of a report's content is stored or logged in clear.
+//!
+//! A report carrying a unique random marker goes in every way there is (the form with an
+//! attachment, the JSON API, OpenPGP-encrypted through the API and the form, a reply of the
+//! reporter, a team note and a team reply), is read back in the desk (so the marker did go
+//! through the server, and is shown to those entitled to it), and rejected input carrying it
+//! is answered without echoing it. Then the server is shut down and every byte of every file
+//! under its data directory (the database, its `-wal` and `-shm`, the keys), every line
+//! logged at TRACE level during the test, and with PostgreSQL a dump of the database, are
+//! searched for the marker, its hex, base64 and UTF-16 forms: none is found. The reporter's
+//! contact address (a second marker) is held to the same rule, except in the emails sent to
+//! it; the emails carry neither the content nor anything else of the report.
+
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::json;
+use ward_desk::access::Role;
+use ward_server::RateLimits;
+
+use crate::support::http::{Client, Upload};
+use crate::support::scan::{self, Hit, Needle};
+use crate::support::{Mail, Options, TestServer, form_fields, html, logs};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_report_content_in_the_sqlite_files_or_the_logs() {
+    marker_scan(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_report_content_in_the_postgres_database_or_the_logs() {
+    let Some(base) = ward_testkit::postgres_url() else {
+        return;
+    };
+    let Some(database) = ScratchDatabase::create(&base) else {
+        return;
+    };
+    marker_scan(Some(&database)).await;
+}
+
+async fn marker_scan(postgres: Option<&ScratchDatabase>) {
+    let logs = logs::capture().expect(
+        "the log capture is the process's tracing subscriber (nothing else may install one)",
+    );
+    let marker = scan::marker();
+    let contact_marker = scan::marker();
+    let contact = format!("{contact_marker}@example.net");
+    let Some(mut server) = TestServer::start(Options {
+        smtp: Mail::IfAvailable,
+        database_url: postgres.map(|db| db.url.clone()),
+        limits: Some(RateLimits::unlimited()),
+    })
+    .await
+    else {
+        return;
+    };
+    let mut coordinator = server.user(Role::Coordinator, "coordinator", true).await;
+    let mut desk = server.client();
+    coordinator.login(&mut desk).await;
+
+    let mut follow_ups = Vec::new();
+
+    // 1. The form, with an attachment whose name and bytes carry the marker.
+    let mut reporter = server.client();
+    let csrf = reporter.csrf("/").await;
+    let mut fields = form_fields(&marker, &contact);
+    fields.push(("csrf".into(), csrf));
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let attachment = format!("proof of concept {marker}\n").repeat(20);
+    let file_name = format!("{marker}.txt");
+    let response = reporter
+        .post_multipart(
+            "/report",
+            &fields,
+            &[Upload {
+                field: "attachments",
+                file_name: &file_name,
+                media_type: "text/plain",
+                bytes: attachment.as_bytes(),
+            }],
+        )
+        .await;
+    response.expect(303, "POST /report");
+    let form_follow_up = response.location().unwrap().to_owned();
+    assert!(form_follow_up.starts_with("/r/"), "{form_follow_up}");
+    follow_ups.push(form_follow_up.clone());
+
+    // 2. The JSON API, every field set.
+    let submission = json!({
+        "title": format!("Prototype pollution {marker}"),
+        "description": format!("merge() copies __proto__ {marker}"),
+        "impact": format!("Denial of service {marker}"),
+        "reproduction": format!("node poc.js {marker}"),
+        "packages": [{"ecosystem": "npm", "name": format!("lib-{marker}"), "versions": "<1.2.3"}],
+        "credit": {"type": "name", "value": format!("Ada {marker}")},
+        "contact": contact,
+    });
+    let response = server
+        .client()
+        .post_json("/api/v1/reports", &submission)
+        .await;
+    response.expect(201, "POST /api/v1/reports");
+    follow_ups.push(path_of(response.json()["follow_up_url"].as_str().unwrap()));
+
+    // 3. OpenPGP-encrypted, through the API and through the form (when gpg is installed).
+    let key = server
+        .client()
+        .get("/.well-known/ward-intake.asc")
+        .await;
+    key.expect(200, "the intake key");
+    let encrypted_marker = scan::marker();
+    if let Some(message) = gpg_encrypt(&key.text(), &submission_text(&encrypted_marker, &contact))
+    {
+        let response = server
+            .client()
+            .send(
+                axum::http::Method::POST,
+                "/api/v1/reports/encrypted",
+                Some("application/pgp-encrypted"),
+                message.clone().into_bytes(),
+            )
+            .await;
+        response.expect(201, "POST /api/v1/reports/encrypted");
+        follow_ups.push(path_of(response.json()["follow_up_url"].as_str().unwrap()));
+
+        let mut browser = server.client();
+        let response = browser
+            .submit("/", "/report/encrypted", &[("message", &message)])
+            .await;
+        response.expect(303, "POST /report/encrypted");
+        follow_ups.push(response.location().unwrap().to_owned());
+    }
+
+    // 4. The reporter writes back on the follow-up page.
+    let response = reporter
+        .submit(
+            &form_follow_up,
+            &format!("{form_follow_up}/reply"),
+            &[("body", &format!("More detail: {marker}"))],
+        )
+        .await;
+    assert!(
+        response.status.is_redirection() || response.status.is_success(),
+        "the reporter's reply: {}",
+        response.status
+    );
+
+    // 5. Rejected input carrying the marker is answered without echoing it.
+    let mut stranger = server.client();
+    let rejected = [
+        stranger
+            .send(
+                axum::http::Method::POST,
+                "/api/v1/reports",
+                Some("application/json"),
+                format!("{{\"title\": \"{marker}\", \"description\": ").into_bytes(),
+            )
+            .await,
+        stranger
+            .post_json(
+                "/api/v1/reports",
+                &json!({"title": marker.repeat(20), "description": marker}),
+            )
+            .await,
+        stranger
+            .post_json(
+                "/api/v1/reports",
+                &json!({"title": "t", "description": "d", marker.clone(): marker}),
+            )
+            .await,
+        stranger
+            .send(
+                axum::http::Method::POST,
+                "/api/v1/reports/encrypted",
+                Some("application/pgp-encrypted"),
+                format!("-----BEGIN PGP MESSAGE-----\n\n{marker}\n-----END PGP MESSAGE-----\n")
+                    .into_bytes(),
+            )
+            .await,
+    ];
+    for response in &rejected {
+        assert!(
+            response.status.is_client_error(),
+            "bad input is a 4xx, got {}",
+            response.status
+        );
+        let hits = scan::find_in("an error response", &response.body, &scan::needles(&marker));
+        assert!(hits.is_empty(), "an error response echoes the input: {}", response.text());
+    }
+
+    // 6. The desk: every case is read (content, attachment), noted, answered, acknowledged.
+    let inbox = desk.get("/inbox").await;
+    inbox.expect(200, "the inbox");
+    let cases = html::inbox_cases(&inbox.text());
+    assert_eq!(
+        cases.len(),
+        follow_ups.len(),
+        "the inbox lists every accepted submission"
+    );
+    for case in &cases {
+        let page = desk.get(&format!("/cases/{case}")).await;
+        page.expect(200, "a case page");
+        let text = page.text();
+        assert!(
+            text.contains(&marker) || text.contains(&encrypted_marker),
+            "the case page shows the report's content"
+        );
+        for link in html::links(&text) {
+            if link.contains("/attachments/") {
+                let file = desk.get(&link).await;
+                file.expect(200, "an attachment");
+                assert_eq!(file.body, attachment.as_bytes(), "the attachment round-trips");
+            }
+        }
+        let path = format!("/cases/{case}");
+        for (action, body) in [("note", "Team only"), ("reply", "Thanks")] {
+            let response = desk
+                .submit(
+                    &path,
+                    &format!("{path}/{action}"),
+                    &[("body", &format!("{body} {marker}"))],
+                )
+                .await;
+            assert!(
+                response.status.is_redirection() || response.status.is_success(),
+                "{action}: {}",
+                response.status
+            );
+        }
+        let response = desk
+            .submit(&path, &format!("{path}/transition"), &[("to", "acknowledged")])
+            .await;
+        assert!(
+            response.status.is_redirection(),
+            "acknowledging: {}",
+            response.status
+        );
+    }
+
+    // The reporter sees the team's reply, not its note.
+    let page = reporter.get(&form_follow_up).await;
+    page.expect(200, "the follow-up page");
+    let text = page.text();
+    assert!(text.contains(&format!("Thanks {marker}")), "the team's reply");
+    assert!(!text.contains("Team only"), "a team note on the reporter's page");
+
+    // Mail (when an SMTP server is there) goes out before the shutdown.
+    if server.smtp.is_some() {
+        let sent = server
+            .wait_for_mail(Duration::from_secs(60), |m| {
+                m.rcpt_to.iter().any(|r| r == &contact)
+            })
+            .await;
+        assert!(sent.is_some(), "the reporter was emailed about the acknowledgment");
+    }
+
+    server.stop().await;
+
+    // What must not be found: the content, the contact address, and the secrets that are
+    // stored only hashed or sealed (follow-up tokens, the session token, the password, the
+    // TOTP secret).
+    let mut needles = scan::needles(&marker);
+    needles.extend(scan::needles(&contact_marker));
+    needles.extend(scan::needles(&encrypted_marker));
+    let mut secrets: Vec<String> = follow_ups
+        .iter()
+        .map(|p| p.trim_start_matches("/r/").to_owned())
+        .collect();
+    secrets.push(
+        desk.cookie("ward_session")
+            .expect("the desk has a session")
+            .to_owned(),
+    );
+    secrets.push(coordinator.password.clone());
+    secrets.push(
+        coordinator
+            .authenticator
+            .as_ref()
+            .expect("enrolled")
+            .base32()
+            .to_owned(),
+    );
+    for secret in &secrets {
+        needles.extend(scan::needles(secret));
+    }
+    let mut hits = Vec::new();
+    let files = scan::files_under(server.data_dir());
+    assert!(
+        files.iter().any(|(p, _)| p.to_string_lossy().contains("keys")),
+        "the data directory holds the keys: {:?}",
+        files.iter().map(|(p, _)| p).collect::<Vec<_>>()
+    );
+    if postgres.is_none() {
+        let names: Vec<String> = files
+            .iter()
+            .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            names.iter().any(|n| n.ends_with("-wal")) || names.iter().any(|n| n.ends_with(".db") || n.ends_with(".sqlite")),
+            "a SQLite database is there to scan: {names:?}"
+        );
+    }
+    for (path, bytes) in &files {
+        hits.extend(scan::find_in(&path.display().to_string(), bytes, &needles));
+    }
+
+    // The logs.
+    let logged = logs.bytes();
+    assert!(!logged.is_empty(), "the capture captured the server's log");
+    hits.extend(scan::find_in("the TRACE log", &logged, &needles));
+
+    // The PostgreSQL database.
+    if let Some(database) = postgres {
+        hits.extend(scan::find_in("pg_dump", &database.dump(), &needles));
+    }
+
+    // The mail: never the content (the contact address is, necessarily, its recipient).
+    if let Some(smtp) = &server.smtp {
+        let mut content = scan::needles(&marker);
+        content.extend(scan::needles(&encrypted_marker));
+        for mail in smtp.messages().unwrap() {
+            hits.extend(scan::find_in("an email", mail.raw.as_bytes(), &content));
+        }
+    }
+
+    report(&hits, &needles);
+}
+
+fn report(hits: &[Hit], needles: &[Needle]) {
+    assert!(
+        hits.is_empty(),
+        "report content found in clear ({} needles searched):\n{}",
+        needles.len(),
+        hits.iter()
+            .take(50)
+            .map(|h| format!("  {h}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+fn path_of(url: &str) -> String {
+    match url.find("/r/") {
+        Some(at) => url[at..].to_owned(),
+        None => panic!("not a follow-up URL: {url}"),
+    }
+}
+
+fn submission_text(marker: &str, contact: &str) -> String {
+    json!({
+        "title": format!("Encrypted {marker}"),
+        "description": format!("Sent encrypted {marker}"),
+        "contact": contact,
+    })
+    .to_string()
+}
+
+/// Encrypts `plaintext` to the armored public key with GnuPG (a fresh home directory), as a
+/// reporter would; `None` (with the reason printed) when gpg is not installed.
+fn gpg_encrypt(public_key: &str, plaintext: &str) -> Option<String> {
+    let Some(gpg) = ward_testkit::find_program(&["gpg"]) else {
+        ward_testkit::require_or_skip(
+            "WARD_REQUIRE_BROWSER",
+            false,
+            "gpg is not installed: the encrypted submissions are left out (Debian: gnupg)",
+        );
+        return None;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let key_file = home.path().join("ward.asc");
+    std::fs::write(&key_file, public_key).unwrap();
+    let mut child = Command::new(gpg)
+        .arg("--homedir")
+        .arg(home.path())
+        .args(["--batch", "--quiet", "--armor", "--trust-model", "always"])
+        .arg("--recipient-file")
+        .arg(&key_file)
+        .arg("--encrypt")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(plaintext.as_bytes())
+            .unwrap();
+    }
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "gpg could not encrypt to the intake key: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(String::from_utf8(output.stdout).unwrap())
+}
+
+/// A database of its own on the test PostgreSQL, dropped afterwards.
+struct ScratchDatabase {
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+impl ScratchDatabase {
+    fn create(base: &str) -> Option<ScratchDatabase> {
+        let psql = ward_testkit::find_program(&["psql"]);
+        let dump = ward_testkit::find_program(&["pg_dump"]);
+        if !ward_testkit::require_or_skip(
+            "WARD_REQUIRE_POSTGRES",
+            psql.is_some() && dump.is_some(),
+            "psql and pg_dump are needed to scan PostgreSQL (Debian: postgresql-client)",
+        ) {
+            return None;
+        }
+        let name = format!("ward_marker_{:016x}", rand::random::<u64>());
+        let url = with_database(base, &name);
+        let database = ScratchDatabase {
+            admin_url: base.to_owned(),
+            name,
+            url,
+        };
+        psql_run(&database.admin_url, &format!("CREATE DATABASE {}", database.name));
+        Some(database)
+    }
+
+    /// Every row of every table, as `pg_dump --data-only` writes it (bytea as hex).
+    fn dump(&self) -> Vec<u8> {
+        let output = Command::new("pg_dump")
+            .args(["--data-only", "--no-owner", "--dbname"])
+            .arg(&self.url)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "pg_dump: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&output.stdout).contains("COPY "),
+            "the dump has tables"
+        );
+        output.stdout
+    }
+}
+
+impl Drop for ScratchDatabase {
+    fn drop(&mut self) {
+        let _ = Command::new("psql")
+            .arg(&self.admin_url)
+            .args(["-q", "-c"])
+            .arg(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+            .output();
+    }
+}
+
+fn psql_run(url: &str, sql: &str) {
+    let output = Command::new("psql")
+        .arg(url)
+        .args(["-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "psql {sql}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// `base` with its database name replaced by `name`.
+fn with_database(base: &str, name: &str) -> String {
+    let (without_query, query) = match base.split_once('?') {
+        Some((url, query)) => (url, Some(query)),
+        None => (base, None),
+    };
+    let scheme_end = without_query.find("://").map_or(0, |i| i + 3);
+    let path_start = without_query[scheme_end..]
+        .find('/')
+        .map_or(without_query.len(), |i| scheme_end + i);
+    let mut url = format!("{}/{name}", &without_query[..path_start]);
+    if let Some(query) = query {
+        url.push('?');
+        url.push_str(query);
+    }
+    url
+}
+
+#[test]
+fn database_names_are_replaced() {
+    assert_eq!(
+        with_database("postgres://postgres@127.0.0.1:5432/test", "x"),
+        "postgres://postgres@127.0.0.1:5432/x"
+    );
+    assert_eq!(
+        with_database("postgres://u:p@h/test?sslmode=disable", "x"),
+        "postgres://u:p@h/x?sslmode=disable"
+    );
+    assert_eq!(with_database("postgres://h:1", "x"), "postgres://h:1/x");
+}

@@ -1,0 +1,581 @@
+//! The world the matrix runs in: one account per role, each logged in (sessions for pages,
+//! Bearer tokens for the API), two cases with attachments (A: the reporter's, about a
+//! package in the in-scope maintainer's scope, the invited party invited; B: the other
+//! reporter's, about nothing in scope), and the objects the administration routes name.
+//! The facts the rule is given are read back from the store before each request and were
+//! checked against this intent once, when the world was built.
+
+use std::collections::BTreeMap;
+
+use axum::http::Method;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest as _, Sha256};
+use ward_desk::access::{Account, Action, CaseFacts, Principal, TokenScope, authorize};
+use ward_desk::audit::NewEvent;
+use ward_desk::{ReportId, UserId};
+use ward_server::RateLimits;
+use ward_store::NewApiToken;
+
+use super::spec::{Body, Object, Spec};
+use crate::support::http::{Client, Response, Upload, urlencode};
+use crate::support::{Options, TestServer, TestUser};
+
+/// Who is asking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Role {
+    Anonymous,
+    FollowUpHolder,
+    Reporter,
+    OtherReporter,
+    MaintainerInScope,
+    MaintainerOutOfScope,
+    PartyInvited,
+    PartyNotInvited,
+    Coordinator,
+    Admin,
+    CoordinatorWithoutTotp,
+}
+
+impl Role {
+    pub(crate) const ALL: [Role; 11] = [
+        Role::Anonymous,
+        Role::FollowUpHolder,
+        Role::Reporter,
+        Role::OtherReporter,
+        Role::MaintainerInScope,
+        Role::MaintainerOutOfScope,
+        Role::PartyInvited,
+        Role::PartyNotInvited,
+        Role::Coordinator,
+        Role::Admin,
+        Role::CoordinatorWithoutTotp,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Role::Anonymous => "anonymous",
+            Role::FollowUpHolder => "the holder of A's follow-up link",
+            Role::Reporter => "A's reporter",
+            Role::OtherReporter => "B's reporter",
+            Role::MaintainerInScope => "the maintainer in A's scope",
+            Role::MaintainerOutOfScope => "a maintainer out of scope",
+            Role::PartyInvited => "the party invited to A",
+            Role::PartyNotInvited => "a party not invited",
+            Role::Coordinator => "a coordinator",
+            Role::Admin => "an admin",
+            Role::CoordinatorWithoutTotp => "a coordinator without TOTP",
+        }
+    }
+
+    /// The account's role, for roles that have an account.
+    fn account_role(self) -> Option<ward_desk::access::Role> {
+        use ward_desk::access::Role as R;
+        match self {
+            Role::Anonymous | Role::FollowUpHolder => None,
+            Role::Reporter | Role::OtherReporter => Some(R::Reporter),
+            Role::MaintainerInScope | Role::MaintainerOutOfScope => Some(R::Maintainer),
+            Role::PartyInvited | Role::PartyNotInvited => Some(R::Party),
+            Role::Coordinator | Role::CoordinatorWithoutTotp => Some(R::Coordinator),
+            Role::Admin => Some(R::Admin),
+        }
+    }
+
+    /// Whether this role's session passed TOTP.
+    fn passes_totp(self) -> bool {
+        matches!(self, Role::Coordinator | Role::Admin)
+    }
+
+    /// Whether this role has an API token.
+    fn has_token(self) -> bool {
+        self.account_role().is_some() && self != Role::CoordinatorWithoutTotp
+    }
+}
+
+/// The object a cell asks about.
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    pub(crate) label: String,
+    params: Vec<String>,
+    /// The case's facts (case, attachment, follow-up routes), when the case exists.
+    pub(crate) facts: Option<CaseFacts>,
+    case: Option<ReportId>,
+    /// The object exists (and, for an attachment, belongs to the case in the path).
+    pub(crate) exists: bool,
+}
+
+struct CaseRef {
+    id: ReportId,
+    follow_up: String,
+    attachment: i64,
+}
+
+pub(crate) struct World {
+    server: TestServer,
+    users: BTreeMap<Role, TestUser>,
+    pages: BTreeMap<Role, Client>,
+    api: BTreeMap<Role, Client>,
+    csrf: BTreeMap<Role, String>,
+    a: CaseRef,
+    b: CaseRef,
+    own_tokens: BTreeMap<Role, i64>,
+    bystander: TestUser,
+    bystander_token: i64,
+    data_subject: TestUser,
+    throwaway_scope: i64,
+}
+
+const GUESSED: i64 = 9_999_999;
+const TOKEN_SCOPES: [TokenScope; 3] = [TokenScope::Read, TokenScope::Write, TokenScope::Submit];
+
+fn event(action: &str) -> NewEvent {
+    NewEvent {
+        actor: "system".to_owned(),
+        action: action.to_owned(),
+        report: None,
+        detail: "{}".to_owned(),
+    }
+}
+
+impl World {
+    /// Builds the world (about a minute in a debug build: argon2 for every account).
+    pub(crate) async fn build() -> Option<World> {
+        let server = TestServer::start(Options {
+            limits: Some(RateLimits::unlimited()),
+            ..Options::default()
+        })
+        .await?;
+        let base = Client::router(ward_server::app(server.state.clone()));
+
+        let mut users = BTreeMap::new();
+        for role in Role::ALL {
+            if let Some(account) = role.account_role() {
+                let name = format!("{role:?}").to_lowercase();
+                let totp = account.needs_second_factor();
+                users.insert(role, server.user(account, &name, totp).await);
+            }
+        }
+        let bystander = server
+            .user(ward_desk::access::Role::Reporter, "bystander", false)
+            .await;
+        let data_subject = server
+            .user(ward_desk::access::Role::Reporter, "subject", false)
+            .await;
+        let store = server.state.store();
+        store
+            .add_scope(
+                "npm",
+                "matrix-scoped",
+                users[&Role::MaintainerInScope].id,
+                &event("scope.add"),
+            )
+            .unwrap();
+        store
+            .add_scope(
+                "npm",
+                "matrix-elsewhere",
+                users[&Role::MaintainerOutOfScope].id,
+                &event("scope.add"),
+            )
+            .unwrap();
+        let throwaway_scope = store
+            .add_scope(
+                "npm",
+                "matrix-throwaway",
+                users[&Role::MaintainerOutOfScope].id,
+                &event("scope.add"),
+            )
+            .unwrap();
+
+        // Sessions (and the CSRF token each session's forms carry).
+        let mut pages = BTreeMap::new();
+        let mut csrf = BTreeMap::new();
+        for role in Role::ALL {
+            let mut client = base.fresh();
+            if let Some(user) = users.get_mut(&role) {
+                if role == Role::CoordinatorWithoutTotp {
+                    let response = user.login_password(&mut client).await;
+                    assert!(
+                        response.location().unwrap_or("").starts_with("/login/totp"),
+                        "a coordinator's password alone leads to the TOTP step"
+                    );
+                } else {
+                    user.login(&mut client).await;
+                }
+            }
+            csrf.insert(role, client.csrf("/").await);
+            pages.insert(role, client);
+        }
+
+        // API tokens, as `POST /account/tokens` stores them (SHA-256 of `ward_...`), and one
+        // more per account for the revocation route.
+        let mut api = BTreeMap::new();
+        let mut own_tokens = BTreeMap::new();
+        for role in Role::ALL {
+            let mut client = base.fresh();
+            if role.has_token() {
+                let user = users[&role].id;
+                let mut scopes = TOKEN_SCOPES.to_vec();
+                if role == Role::Admin {
+                    scopes.push(TokenScope::Admin);
+                }
+                let (token, _) = create_token(&server, user, &scopes);
+                client.bearer = Some(token);
+            }
+            if let Some(user) = users.get(&role) {
+                own_tokens.insert(role, create_token(&server, user.id, &TOKEN_SCOPES).1);
+            }
+            api.insert(role, client);
+        }
+        let (_, bystander_token) = create_token(&server, bystander.id, &TOKEN_SCOPES);
+
+        // The cases: submitted through the form by their reporters, logged in.
+        let a = submit(&server, pages.get_mut(&Role::Reporter).unwrap(), "matrix-scoped").await;
+        let b = submit(
+            &server,
+            pages.get_mut(&Role::OtherReporter).unwrap(),
+            "matrix-unscoped",
+        )
+        .await;
+        let mut subject = base.fresh();
+        data_subject.login(&mut subject).await;
+        submit(&server, &mut subject, "matrix-unscoped").await;
+        store
+            .invite_party(a.id, users[&Role::PartyInvited].id, &event("case.invite"))
+            .unwrap();
+
+        let world = World {
+            server,
+            users,
+            pages,
+            api,
+            csrf,
+            a,
+            b,
+            own_tokens,
+            bystander,
+            bystander_token,
+            data_subject,
+            throwaway_scope,
+        };
+        world.check_intent();
+        Some(world)
+    }
+
+    /// The facts in the store are the ones the world means.
+    fn check_intent(&self) {
+        let a = self.facts(self.a.id).expect("case A exists");
+        let b = self.facts(self.b.id).expect("case B exists");
+        assert_eq!(a.reporter, Some(self.users[&Role::Reporter].id), "A's reporter");
+        assert_eq!(b.reporter, Some(self.users[&Role::OtherReporter].id), "B's reporter");
+        assert_eq!(
+            a.maintainers,
+            [self.users[&Role::MaintainerInScope].id],
+            "A names a package in the in-scope maintainer's scope, and only that"
+        );
+        assert_eq!(a.parties, [self.users[&Role::PartyInvited].id]);
+        assert!(b.maintainers.is_empty() && b.parties.is_empty(), "{b:?}");
+    }
+
+    /// The facts of a case as stored now.
+    fn facts(&self, id: ReportId) -> Option<CaseFacts> {
+        let store = self.server.state.store();
+        let report = store.report(id).unwrap()?;
+        let (maintainers, parties) = store.case_members(id).unwrap();
+        Some(CaseFacts {
+            id,
+            state: report.state,
+            reporter: report.reporter,
+            maintainers,
+            parties,
+        })
+    }
+
+    /// The principal `role` is, on pages or on the API.
+    pub(crate) fn principal(&self, role: Role, api: bool) -> Principal {
+        let (Some(user), Some(account_role)) = (self.users.get(&role), role.account_role()) else {
+            return Principal::Anonymous;
+        };
+        if api && !role.has_token() {
+            return Principal::Anonymous;
+        }
+        Principal::User(Account {
+            id: user.id,
+            role: account_role,
+            // An API token counts as having passed TOTP (creating one needs it).
+            second_factor: api || role.passes_totp(),
+            token_scopes: api.then(|| {
+                let mut scopes = TOKEN_SCOPES.to_vec();
+                if role == Role::Admin {
+                    scopes.push(TokenScope::Admin);
+                }
+                scopes
+            }),
+        })
+    }
+
+    /// Whether `principal` may know that `target` exists (so its denial must look like that of
+    /// a missing one when it may not).
+    pub(crate) fn can_see(&self, principal: &Principal, spec: &Spec, target: &Target) -> bool {
+        if !target.exists {
+            return false;
+        }
+        match spec.object {
+            Object::Case | Object::Attachment => {
+                authorize(principal, Action::ViewCase, target.facts.as_ref()).is_ok()
+            }
+            Object::FollowUp => true,
+            _ => match spec.rule {
+                super::spec::Rule::Action(action) => authorize(principal, action, None).is_ok(),
+                super::spec::Rule::Authentication => true,
+            },
+        }
+    }
+
+    /// The objects a route is tried on, for `role`: its own, another's, a guessed id.
+    pub(crate) fn targets(&self, object: Object, role: Role) -> Vec<Target> {
+        let case = |c: &CaseRef, label: &str| Target {
+            label: label.to_owned(),
+            params: vec![c.id.to_string()],
+            facts: self.facts(c.id),
+            case: Some(c.id),
+            exists: true,
+        };
+        let plain = |label: &str, param: String, exists: bool| Target {
+            label: label.to_owned(),
+            params: vec![param],
+            facts: None,
+            case: None,
+            exists,
+        };
+        match object {
+            Object::None => vec![Target {
+                label: "-".to_owned(),
+                params: Vec::new(),
+                facts: None,
+                case: None,
+                exists: true,
+            }],
+            Object::Case => vec![
+                case(&self.a, "case A"),
+                case(&self.b, "case B"),
+                Target {
+                    label: format!("guessed case id {GUESSED}"),
+                    params: vec![GUESSED.to_string()],
+                    facts: None,
+                    case: None,
+                    exists: false,
+                },
+            ],
+            Object::FollowUp => vec![
+                Target {
+                    params: vec![self.a.follow_up.clone()],
+                    ..case(&self.a, "A's follow-up link")
+                },
+                Target {
+                    params: vec![self.b.follow_up.clone()],
+                    ..case(&self.b, "B's follow-up link")
+                },
+                plain(
+                    "a guessed follow-up token",
+                    URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>()),
+                    false,
+                ),
+            ],
+            Object::Attachment => {
+                let attachment = |c: &CaseRef, aid: i64, label: &str, exists: bool| Target {
+                    params: vec![c.id.to_string(), aid.to_string()],
+                    exists,
+                    ..case(c, label)
+                };
+                vec![
+                    attachment(&self.a, self.a.attachment, "A's attachment", true),
+                    attachment(&self.b, self.b.attachment, "B's attachment", true),
+                    attachment(
+                        &self.a,
+                        self.b.attachment,
+                        "B's attachment under A's id",
+                        false,
+                    ),
+                    attachment(
+                        &self.a,
+                        GUESSED,
+                        &format!("guessed attachment id {GUESSED} of A"),
+                        false,
+                    ),
+                ]
+            }
+            Object::OwnToken => {
+                let mut targets = Vec::new();
+                if let Some(own) = self.own_tokens.get(&role) {
+                    targets.push(plain("one's own token", own.to_string(), true));
+                }
+                targets.push(plain(
+                    "another account's token",
+                    self.bystander_token.to_string(),
+                    false,
+                ));
+                targets.push(plain("a guessed token id", GUESSED.to_string(), false));
+                targets
+            }
+            Object::User => vec![
+                plain("an account", self.bystander.id.to_string(), true),
+                plain("a guessed account id", GUESSED.to_string(), false),
+            ],
+            Object::ScopeRow => vec![
+                plain("a scope row", self.throwaway_scope.to_string(), true),
+                plain("a guessed scope row id", GUESSED.to_string(), false),
+            ],
+            Object::Reporter => vec![
+                plain("a reporter", self.data_subject.id.to_string(), true),
+                plain("a guessed reporter id", GUESSED.to_string(), false),
+            ],
+            Object::SetupToken => vec![plain(
+                "a guessed setup token",
+                URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>()),
+                false,
+            )],
+        }
+    }
+
+    /// Sends `spec`'s request as `role` about `target`.
+    pub(crate) async fn request(&mut self, spec: &Spec, role: Role, target: &Target) -> Response {
+        let mut path = String::new();
+        let mut params = target.params.iter();
+        let mut rest = spec.path;
+        while let Some(open) = rest.find('{') {
+            let close = open + rest[open..].find('}').expect("a closed parameter");
+            path.push_str(&rest[..open]);
+            path.push_str(params.next().expect("a value for every parameter"));
+            rest = &rest[close + 1..];
+        }
+        path.push_str(rest);
+
+        let body = (spec.body)(self, target);
+        let csrf = self.csrf[&role].clone();
+        let client = if spec.is_api() {
+            self.api.get_mut(&role).unwrap()
+        } else {
+            self.pages.get_mut(&role).unwrap()
+        };
+        match body {
+            Body::Empty => client.send(spec.method(), &path, None, Vec::new()).await,
+            Body::Form(mut fields) => {
+                fields.push(("csrf".into(), csrf));
+                let fields: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                client
+                    .send(
+                        spec.method(),
+                        &path,
+                        Some("application/x-www-form-urlencoded"),
+                        urlencode(&fields).into_bytes(),
+                    )
+                    .await
+            }
+            Body::Multipart(mut fields) => {
+                fields.push(("csrf".into(), csrf));
+                let fields: Vec<(&str, &str)> =
+                    fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                client.post_multipart(&path, &fields, &[]).await
+            }
+            Body::Json(json) => client.post_json(&path, &json).await,
+            Body::Raw(content_type, bytes) => {
+                client
+                    .send(Method::POST, &path, Some(content_type), bytes)
+                    .await
+            }
+        }
+    }
+
+    pub(crate) fn is_case_a(&self, target: &Target) -> bool {
+        target.case == Some(self.a.id)
+    }
+
+    pub(crate) fn coordinator(&self) -> UserId {
+        self.users[&Role::Coordinator].id
+    }
+
+    pub(crate) fn scoped_maintainer(&self) -> UserId {
+        self.users[&Role::MaintainerInScope].id
+    }
+
+    pub(crate) fn out_of_scope_maintainer(&self) -> UserId {
+        self.users[&Role::MaintainerOutOfScope].id
+    }
+
+    pub(crate) fn invited_party_email(&self) -> String {
+        self.users[&Role::PartyInvited].email.clone()
+    }
+
+    pub(crate) fn bystander_name(&self) -> String {
+        "bystander".to_owned()
+    }
+}
+
+/// Stores an API token for `user`; returns the token and its id.
+fn create_token(server: &TestServer, user: UserId, scopes: &[TokenScope]) -> (String, i64) {
+    let token = format!("ward_{}", URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>()));
+    let id = server
+        .state
+        .store()
+        .create_token(
+            &NewApiToken {
+                user,
+                name: "matrix".to_owned(),
+                token_hash: Sha256::digest(token.as_bytes()).into(),
+                scopes: scopes.to_vec(),
+                expires_at: None,
+            },
+            &event("token.create"),
+        )
+        .unwrap();
+    (token, id)
+}
+
+/// Submits a report through the form as `client` (logged in), naming `package`, with an
+/// attachment; returns the case.
+async fn submit(server: &TestServer, client: &mut Client, package: &str) -> CaseRef {
+    let csrf = client.csrf("/").await;
+    let packages = format!("npm {package} <1.0.0");
+    let response = client
+        .post_multipart(
+            "/report",
+            &[
+                ("title", "Matrix case"),
+                ("description", "A case of the access matrix."),
+                ("packages", &packages),
+                ("credit_type", "anonymous"),
+                ("csrf", &csrf),
+            ],
+            &[Upload {
+                field: "attachments",
+                file_name: "poc.txt",
+                media_type: "text/plain",
+                bytes: b"proof of concept",
+            }],
+        )
+        .await;
+    response.expect(303, "submitting a case of the matrix");
+    let follow_up = response
+        .location()
+        .and_then(|l| l.strip_prefix("/r/"))
+        .expect("the follow-up link")
+        .to_owned();
+    let store = server.state.store();
+    let report = store
+        .report_by_followup(&Sha256::digest(follow_up.as_bytes()).into())
+        .unwrap()
+        .expect("the follow-up token finds its report");
+    let attachment = store
+        .attachments(report.id)
+        .unwrap()
+        .first()
+        .expect("the attachment was stored")
+        .id;
+    CaseRef {
+        id: report.id,
+        follow_up,
+        attachment,
+    }
+}
