@@ -1,0 +1,1 @@
+//! A report's sealed content, and reading it (which is audited).

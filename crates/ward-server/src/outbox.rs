@@ -1,0 +1,1 @@
+//! Notifications queued in the store's outbox.
