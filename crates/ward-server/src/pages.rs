@@ -124,3 +124,68 @@ pub(crate) struct MessagePage {
     pub(crate) text: String,
     pub(crate) link: Option<(String, String)>,
 }
+
+/// The policy page and the report form (`GET /`, and `POST /report` shown again with errors).
+#[derive(Template)]
+#[template(path = "policy.html")]
+pub(crate) struct PolicyPage {
+    pub(crate) chrome: Chrome,
+    pub(crate) acknowledge: String,
+    pub(crate) triage: String,
+    pub(crate) disclose: String,
+    pub(crate) fingerprint: String,
+    pub(crate) max_attachments: usize,
+    pub(crate) max_attachment_mib: usize,
+    pub(crate) form: FormValues,
+    pub(crate) errors: Vec<ward_desk::report::FieldError>,
+}
+
+impl PolicyPage {
+    /// The error for `field`, if any.
+    pub(crate) fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field || e.field.starts_with(&format!("{field}[")))
+            .map(|e| e.message.as_str())
+    }
+}
+
+/// The report form's values, to show again after an error.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FormValues {
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) impact: String,
+    pub(crate) reproduction: String,
+    pub(crate) packages: String,
+    pub(crate) credit_type: String,
+    pub(crate) credit_value: String,
+    pub(crate) contact: String,
+}
+
+/// The reporter's follow-up page (`GET /r/{token}`).
+#[derive(Template)]
+#[template(path = "follow_up.html")]
+pub(crate) struct FollowUpPage {
+    pub(crate) chrome: Chrome,
+    pub(crate) link: String,
+    pub(crate) reply_action: String,
+    pub(crate) state: &'static str,
+    pub(crate) state_label: &'static str,
+    pub(crate) describe: &'static str,
+    pub(crate) received: String,
+    pub(crate) next: Option<(&'static str, String)>,
+    pub(crate) on_hold: bool,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) thread: Vec<ThreadEntry>,
+    pub(crate) can_reply: bool,
+}
+
+/// A message of the thread the reporter sees.
+#[derive(Debug, Clone)]
+pub(crate) struct ThreadEntry {
+    pub(crate) from_reporter: bool,
+    pub(crate) at: String,
+    pub(crate) body: String,
+}
