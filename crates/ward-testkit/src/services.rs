@@ -280,9 +280,12 @@ impl SmtpCapture {
         })
     }
 
-    /// Starts the server with `python`, capturing into `<dir>/maildir`.
+    /// Starts the server with `python`, capturing into `<dir>/maildir` (its own messages go
+    /// to `<dir>/aiosmtpd.log`). `dir` is created when missing.
     pub fn start(python: &Path, dir: &Path) -> io::Result<Self> {
+        std::fs::create_dir_all(dir)?;
         let maildir = dir.join("maildir");
+        let log = dir.join("aiosmtpd.log");
         let (process, port) = start_listening("aiosmtpd", Duration::from_secs(20), |port| {
             let mut command = Command::new(python);
             command
@@ -290,9 +293,16 @@ impl SmtpCapture {
                 .arg(format!("127.0.0.1:{port}"))
                 .args(["-c", "aiosmtpd.handlers.Mailbox"])
                 .arg(&maildir)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null());
+                .stdout(Stdio::null());
+            match std::fs::File::create(&log) {
+                Ok(file) => command.stderr(file),
+                Err(_) => command.stderr(Stdio::null()),
+            };
             command
+        })
+        .map_err(|e| {
+            let said = std::fs::read_to_string(&log).unwrap_or_default();
+            io::Error::new(e.kind(), format!("{e}\n{said}"))
         })?;
         Ok(SmtpCapture {
             process,
@@ -356,14 +366,12 @@ impl SmtpCapture {
 
 fn parse_captured(raw: String) -> CapturedMail {
     let header = |name: &str| -> Option<String> {
-        raw.lines()
-            .take_while(|l| !l.is_empty())
-            .find_map(|l| {
-                let (key, value) = l.split_once(':')?;
-                key.trim()
-                    .eq_ignore_ascii_case(name)
-                    .then(|| value.trim().to_owned())
-            })
+        raw.lines().take_while(|l| !l.is_empty()).find_map(|l| {
+            let (key, value) = l.split_once(':')?;
+            key.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_owned())
+        })
     };
     let mail_from = header("X-MailFrom").unwrap_or_default();
     let rcpt_to = header("X-RcptTo")
@@ -384,9 +392,11 @@ pub fn postgres_url() -> Option<String> {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
     let answers = postgres_host_port(&url).is_some_and(|(host, port)| {
         use std::net::ToSocketAddrs;
-        (host.as_str(), port).to_socket_addrs().is_ok_and(|mut addrs| {
-            addrs.any(|a| TcpStream::connect_timeout(&a, Duration::from_secs(2)).is_ok())
-        })
+        (host.as_str(), port)
+            .to_socket_addrs()
+            .is_ok_and(|mut addrs| {
+                addrs.any(|a| TcpStream::connect_timeout(&a, Duration::from_secs(2)).is_ok())
+            })
     });
     require_or_skip(
         "WARD_REQUIRE_POSTGRES",
@@ -462,7 +472,10 @@ mod tests {
             hp("postgresql://u:p@db.example:6543"),
             Some(("db.example".into(), 6543))
         );
-        assert_eq!(hp("postgres://localhost/x"), Some(("localhost".into(), 5432)));
+        assert_eq!(
+            hp("postgres://localhost/x"),
+            Some(("localhost".into(), 5432))
+        );
         assert_eq!(hp("mysql://localhost/x"), None);
         assert_eq!(
             redact_password("postgres://u:secret@h:1/d"),

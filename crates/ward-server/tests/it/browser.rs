@@ -192,7 +192,11 @@ async fn the_report_form_works_without_javascript() {
     fill_report(&browser, "Without JavaScript", "nojs@example.net").await;
     let page = browser.submit("form#report").await;
     let path = browser.path().await;
-    assert!(path.starts_with("/r/"), "landed on {path}: {}", excerpt(&page));
+    assert!(
+        path.starts_with("/r/"),
+        "landed on {path}: {}",
+        excerpt(&page)
+    );
     assert_eq!(state_on(&page).as_deref(), Some("received"));
     browser.close().await;
 }
@@ -212,7 +216,11 @@ async fn fill_report(session: &Session, title: &str, contact: &str) {
         .fill(form, "impact", "Any file the server can read.")
         .await;
     session
-        .fill(form, "reproduction", "curl --path-as-is http://host/../../etc/passwd")
+        .fill(
+            form,
+            "reproduction",
+            "curl --path-as-is http://host/../../etc/passwd",
+        )
         .await;
     session.fill(form, "packages", "npm express <4.19.2").await;
     choose(session, form, "credit_type", "handle").await;
@@ -227,7 +235,12 @@ async fn choose(session: &Session, form: &str, name: &str, value: &str) {
         .find(Locator::Css(&format!("{form} [name=\"{name}\"]")))
         .await
         .unwrap_or_else(|e| panic!("{form} has no {name}: {e}"));
-    if field.tag_name().await.unwrap().eq_ignore_ascii_case("select") {
+    if field
+        .tag_name()
+        .await
+        .unwrap()
+        .eq_ignore_ascii_case("select")
+    {
         session.select(form, name, value).await;
     } else {
         session
@@ -253,9 +266,8 @@ async fn transition(session: &Session, to: &str) -> String {
         wait_for_load(session).await;
         return session.client.source().await.unwrap();
     }
-    let by_hidden = format!(
-        "//form[contains(@action,'/transition')][.//input[@name='to' and @value='{to}']]"
-    );
+    let by_hidden =
+        format!("//form[contains(@action,'/transition')][.//input[@name='to' and @value='{to}']]");
     if let Ok(form) = session.client.find(Locator::XPath(&by_hidden)).await {
         form.find(Locator::Css("button, input[type=\"submit\"]"))
             .await
@@ -368,13 +380,17 @@ fn decode_q(data: &str) -> String {
 }
 
 fn assert_no_csp_violation(console: &[ConsoleEntry]) {
-    let violations: Vec<&ConsoleEntry> = console
+    let violations: Vec<String> = console
         .iter()
-        .filter(|e| e.message.contains("Content Security Policy") || e.message.contains("Refused to"))
+        .filter(|e| {
+            e.message.contains("Content Security Policy") || e.message.contains("Refused to")
+        })
+        .map(|e| format!("{}: {}", e.level, e.message))
         .collect();
     assert!(
         violations.is_empty(),
-        "the browser reported CSP violations: {violations:#?}"
+        "the browser reported CSP violations:\n{}",
+        violations.join("\n")
     );
 }
 

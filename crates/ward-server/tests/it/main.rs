@@ -9,7 +9,10 @@
 //!   PostgreSQL, emails.
 //! - `support`: the harness (server, SMTP capture, chromedriver, HTTP client, TOTP, scans).
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
-#![allow(clippy::print_stderr, reason = "tests report what they skipped and counted")]
+#![allow(
+    clippy::print_stderr,
+    reason = "tests report what they skipped and counted"
+)]
 
 mod browser;
 mod marker;

@@ -18,7 +18,7 @@ use serde_json::json;
 use ward_desk::access::Role;
 use ward_server::RateLimits;
 
-use crate::support::http::{Client, Upload};
+use crate::support::http::Upload;
 use crate::support::scan::{self, Hit, Needle};
 use crate::support::{Mail, Options, TestServer, form_fields, html, logs};
 
@@ -106,14 +106,10 @@ async fn marker_scan(postgres: Option<&ScratchDatabase>) {
     follow_ups.push(path_of(response.json()["follow_up_url"].as_str().unwrap()));
 
     // 3. OpenPGP-encrypted, through the API and through the form (when gpg is installed).
-    let key = server
-        .client()
-        .get("/.well-known/ward-intake.asc")
-        .await;
+    let key = server.client().get("/.well-known/ward-intake.asc").await;
     key.expect(200, "the intake key");
     let encrypted_marker = scan::marker();
-    if let Some(message) = gpg_encrypt(&key.text(), &submission_text(&encrypted_marker, &contact))
-    {
+    if let Some(message) = gpg_encrypt(&key.text(), &submission_text(&encrypted_marker, &contact)) {
         let response = server
             .client()
             .send(
@@ -188,7 +184,11 @@ async fn marker_scan(postgres: Option<&ScratchDatabase>) {
             response.status
         );
         let hits = scan::find_in("an error response", &response.body, &scan::needles(&marker));
-        assert!(hits.is_empty(), "an error response echoes the input: {}", response.text());
+        assert!(
+            hits.is_empty(),
+            "an error response echoes the input: {}",
+            response.text()
+        );
     }
 
     // 6. The desk: every case is read (content, attachment), noted, answered, acknowledged.
@@ -212,7 +212,11 @@ async fn marker_scan(postgres: Option<&ScratchDatabase>) {
             if link.contains("/attachments/") {
                 let file = desk.get(&link).await;
                 file.expect(200, "an attachment");
-                assert_eq!(file.body, attachment.as_bytes(), "the attachment round-trips");
+                assert_eq!(
+                    file.body,
+                    attachment.as_bytes(),
+                    "the attachment round-trips"
+                );
             }
         }
         let path = format!("/cases/{case}");
@@ -231,7 +235,11 @@ async fn marker_scan(postgres: Option<&ScratchDatabase>) {
             );
         }
         let response = desk
-            .submit(&path, &format!("{path}/transition"), &[("to", "acknowledged")])
+            .submit(
+                &path,
+                &format!("{path}/transition"),
+                &[("to", "acknowledged")],
+            )
             .await;
         assert!(
             response.status.is_redirection(),
@@ -244,8 +252,14 @@ async fn marker_scan(postgres: Option<&ScratchDatabase>) {
     let page = reporter.get(&form_follow_up).await;
     page.expect(200, "the follow-up page");
     let text = page.text();
-    assert!(text.contains(&format!("Thanks {marker}")), "the team's reply");
-    assert!(!text.contains("Team only"), "a team note on the reporter's page");
+    assert!(
+        text.contains(&format!("Thanks {marker}")),
+        "the team's reply"
+    );
+    assert!(
+        !text.contains("Team only"),
+        "a team note on the reporter's page"
+    );
 
     // Mail (when an SMTP server is there) goes out before the shutdown.
     if server.smtp.is_some() {
@@ -254,7 +268,10 @@ async fn marker_scan(postgres: Option<&ScratchDatabase>) {
                 m.rcpt_to.iter().any(|r| r == &contact)
             })
             .await;
-        assert!(sent.is_some(), "the reporter was emailed about the acknowledgment");
+        assert!(
+            sent.is_some(),
+            "the reporter was emailed about the acknowledgment"
+        );
     }
 
     server.stop().await;
@@ -289,7 +306,9 @@ async fn marker_scan(postgres: Option<&ScratchDatabase>) {
     let mut hits = Vec::new();
     let files = scan::files_under(server.data_dir());
     assert!(
-        files.iter().any(|(p, _)| p.to_string_lossy().contains("keys")),
+        files
+            .iter()
+            .any(|(p, _)| p.to_string_lossy().contains("keys")),
         "the data directory holds the keys: {:?}",
         files.iter().map(|(p, _)| p).collect::<Vec<_>>()
     );
@@ -299,7 +318,10 @@ async fn marker_scan(postgres: Option<&ScratchDatabase>) {
             .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
         assert!(
-            names.iter().any(|n| n.ends_with("-wal")) || names.iter().any(|n| n.ends_with(".db") || n.ends_with(".sqlite")),
+            names.iter().any(|n| n.ends_with("-wal"))
+                || names
+                    .iter()
+                    .any(|n| n.ends_with(".db") || n.ends_with(".sqlite")),
             "a SQLite database is there to scan: {names:?}"
         );
     }
@@ -427,7 +449,10 @@ impl ScratchDatabase {
             name,
             url,
         };
-        psql_run(&database.admin_url, &format!("CREATE DATABASE {}", database.name));
+        psql_run(
+            &database.admin_url,
+            &format!("CREATE DATABASE {}", database.name),
+        );
         Some(database)
     }
 
@@ -456,7 +481,10 @@ impl Drop for ScratchDatabase {
         let _ = Command::new("psql")
             .arg(&self.admin_url)
             .args(["-q", "-c"])
-            .arg(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+            .arg(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
             .output();
     }
 }

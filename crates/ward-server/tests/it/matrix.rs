@@ -89,7 +89,10 @@ async fn every_route_times_every_role_agrees_with_the_rule() {
             mismatches.extend(identical_denials(&world, spec, role, &answers));
         }
     }
-    eprintln!("access matrix: {cells} cells, {} mismatches", mismatches.len());
+    eprintln!(
+        "access matrix: {cells} cells, {} mismatches",
+        mismatches.len()
+    );
     assert!(
         mismatches.is_empty(),
         "{} cells of the access matrix disagree with ward_desk::access::authorize:\n{}",

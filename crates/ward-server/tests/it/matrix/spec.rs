@@ -100,42 +100,87 @@ pub(crate) static SPECS: &[Spec] = &[
     // Public.
     get("/", O::None, ViewPublic),
     post("/report", O::None, SubmitReport, report_form),
-    post("/report/encrypted", O::None, SubmitReport, garbage_message_form),
+    post(
+        "/report/encrypted",
+        O::None,
+        SubmitReport,
+        garbage_message_form,
+    ),
     get("/r/{token}", O::FollowUp, ViewCase),
     post("/r/{token}/reply", O::FollowUp, Reply, thread_body),
     get("/.well-known/ward-intake.asc", O::None, ViewPublic),
     get("/.well-known/security.txt", O::None, ViewPublic),
     get("/static/ward.css", O::None, ViewPublic),
     post("/api/v1/reports", O::None, SubmitReport, report_json),
-    post("/api/v1/reports/encrypted", O::None, SubmitReport, garbage_message),
+    post(
+        "/api/v1/reports/encrypted",
+        O::None,
+        SubmitReport,
+        garbage_message,
+    ),
     get("/login", O::None, ViewPublic),
     spec("POST", "/login", O::None, Rule::Authentication, wrong_login),
     spec("GET", "/login/totp", O::None, Rule::Authentication, empty),
-    spec("POST", "/login/totp", O::None, Rule::Authentication, wrong_code),
+    spec(
+        "POST",
+        "/login/totp",
+        O::None,
+        Rule::Authentication,
+        wrong_code,
+    ),
     spec("POST", "/logout", O::None, Rule::Authentication, empty_form),
     get("/setup/{token}", O::SetupToken, ViewPublic),
     post("/setup/{token}", O::SetupToken, ViewPublic, setup_form),
     // One's own account.
     get("/account", O::None, ManageOwnAccount),
-    post("/account/password", O::None, ManageOwnAccount, wrong_password),
+    post(
+        "/account/password",
+        O::None,
+        ManageOwnAccount,
+        wrong_password,
+    ),
     get("/account/totp", O::None, ManageOwnAccount),
-    post("/account/totp", O::None, ManageOwnAccount, wrong_code),
+    post("/account/totp", O::None, ManageOwnAccount, wrong_enrollment),
     post("/account/tokens", O::None, ManageOwnAccount, new_token),
-    post("/account/tokens/{id}/delete", O::OwnToken, ManageOwnAccount, empty_form),
+    post(
+        "/account/tokens/{id}/delete",
+        O::OwnToken,
+        ManageOwnAccount,
+        empty_form,
+    ),
     // Administration.
     get("/admin/users", O::None, ManageUsers),
     post("/admin/users", O::None, ManageUsers, new_user),
     post("/admin/users/{id}", O::User, ManageUsers, unchanged_user),
     get("/admin/scope", O::None, ManageScope),
     post("/admin/scope", O::None, ManageScope, new_scope_row),
-    post("/admin/scope/{id}/delete", O::ScopeRow, ManageScope, empty_form),
+    post(
+        "/admin/scope/{id}/delete",
+        O::ScopeRow,
+        ManageScope,
+        empty_form,
+    ),
     get("/admin/audit", O::None, ViewAudit),
-    get("/admin/reporters/{id}/export", O::Reporter, ManageReporterData),
-    post("/admin/reporters/{id}/erase", O::Reporter, ManageReporterData, empty_form),
+    get(
+        "/admin/reporters/{id}/export",
+        O::Reporter,
+        ManageReporterData,
+    ),
+    post(
+        "/admin/reporters/{id}/erase",
+        O::Reporter,
+        ManageReporterData,
+        empty_form,
+    ),
     // The desk.
     get("/inbox", O::None, ViewInbox),
     get("/cases/{id}", O::Case, ViewCase),
-    post("/cases/{id}/transition", O::Case, Transition(State::Received), same_state),
+    post(
+        "/cases/{id}/transition",
+        O::Case,
+        Transition(State::Received),
+        same_state,
+    ),
     post("/cases/{id}/hold", O::Case, Hold, hold_off),
     post("/cases/{id}/score", O::Case, Score, score),
     post("/cases/{id}/reply", O::Case, Reply, thread_body),
@@ -193,7 +238,8 @@ fn report_json(_: &World, _: &Target) -> Body {
 fn garbage_message(_: &World, _: &Target) -> Body {
     Body::Raw(
         "application/pgp-encrypted",
-        b"-----BEGIN PGP MESSAGE-----\n\nbm90IGEgbWVzc2FnZQ==\n-----END PGP MESSAGE-----\n".to_vec(),
+        b"-----BEGIN PGP MESSAGE-----\n\nbm90IGEgbWVzc2FnZQ==\n-----END PGP MESSAGE-----\n"
+            .to_vec(),
     )
 }
 
@@ -213,11 +259,18 @@ fn thread_json(_: &World, _: &Target) -> Body {
 }
 
 fn wrong_login(_: &World, _: &Target) -> Body {
-    form(&[("email", "nobody@ward.test"), ("password", "not the password at all")])
+    form(&[
+        ("email", "nobody@ward.test"),
+        ("password", "not the password at all"),
+    ])
 }
 
 fn wrong_code(_: &World, _: &Target) -> Body {
     form(&[("code", "000000")])
+}
+
+fn wrong_enrollment(_: &World, _: &Target) -> Body {
+    form(&[("secret", ""), ("code", "000000")])
 }
 
 fn setup_form(_: &World, _: &Target) -> Body {
@@ -231,13 +284,12 @@ fn setup_form(_: &World, _: &Target) -> Body {
 fn wrong_password(_: &World, _: &Target) -> Body {
     form(&[
         ("current", "not the current password"),
-        ("password", "another password long enough"),
-        ("confirm", "another password long enough"),
+        ("new", "another password long enough"),
     ])
 }
 
 fn new_token(_: &World, _: &Target) -> Body {
-    form(&[("name", "matrix"), ("scopes", "read")])
+    form(&[("name", "matrix"), ("scope_read", "on")])
 }
 
 fn new_user(_: &World, _: &Target) -> Body {
@@ -264,7 +316,10 @@ fn new_scope_row(world: &World, _: &Target) -> Body {
             "package".into(),
             format!("matrix-added-{:08x}", rand::random::<u32>()),
         ),
-        ("maintainer".into(), world.out_of_scope_maintainer().to_string()),
+        (
+            "maintainer".into(),
+            world.out_of_scope_maintainer().to_string(),
+        ),
     ])
 }
 

@@ -158,7 +158,7 @@ impl World {
         let bystander = server
             .user(ward_desk::access::Role::Reporter, "bystander", false)
             .await;
-        let data_subject = server
+        let mut data_subject = server
             .user(ward_desk::access::Role::Reporter, "subject", false)
             .await;
         let store = server.state.store();
@@ -230,7 +230,12 @@ impl World {
         let (_, bystander_token) = create_token(&server, bystander.id, &TOKEN_SCOPES);
 
         // The cases: submitted through the form by their reporters, logged in.
-        let a = submit(&server, pages.get_mut(&Role::Reporter).unwrap(), "matrix-scoped").await;
+        let a = submit(
+            &server,
+            pages.get_mut(&Role::Reporter).unwrap(),
+            "matrix-scoped",
+        )
+        .await;
         let b = submit(
             &server,
             pages.get_mut(&Role::OtherReporter).unwrap(),
@@ -266,8 +271,16 @@ impl World {
     fn check_intent(&self) {
         let a = self.facts(self.a.id).expect("case A exists");
         let b = self.facts(self.b.id).expect("case B exists");
-        assert_eq!(a.reporter, Some(self.users[&Role::Reporter].id), "A's reporter");
-        assert_eq!(b.reporter, Some(self.users[&Role::OtherReporter].id), "B's reporter");
+        assert_eq!(
+            a.reporter,
+            Some(self.users[&Role::Reporter].id),
+            "A's reporter"
+        );
+        assert_eq!(
+            b.reporter,
+            Some(self.users[&Role::OtherReporter].id),
+            "B's reporter"
+        );
         assert_eq!(
             a.maintainers,
             [self.users[&Role::MaintainerInScope].id],
@@ -462,8 +475,10 @@ impl World {
             Body::Empty => client.send(spec.method(), &path, None, Vec::new()).await,
             Body::Form(mut fields) => {
                 fields.push(("csrf".into(), csrf));
-                let fields: Vec<(&str, &str)> =
-                    fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let fields: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
                 client
                     .send(
                         spec.method(),
@@ -475,8 +490,10 @@ impl World {
             }
             Body::Multipart(mut fields) => {
                 fields.push(("csrf".into(), csrf));
-                let fields: Vec<(&str, &str)> =
-                    fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let fields: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
                 client.post_multipart(&path, &fields, &[]).await
             }
             Body::Json(json) => client.post_json(&path, &json).await,
@@ -515,7 +532,10 @@ impl World {
 
 /// Stores an API token for `user`; returns the token and its id.
 fn create_token(server: &TestServer, user: UserId, scopes: &[TokenScope]) -> (String, i64) {
-    let token = format!("ward_{}", URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>()));
+    let token = format!(
+        "ward_{}",
+        URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
+    );
     let id = server
         .state
         .store()

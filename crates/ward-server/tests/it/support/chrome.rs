@@ -104,8 +104,8 @@ impl Chrome {
 
     /// The end of chromedriver's log, for failure messages.
     pub(crate) fn driver_log(&self) -> String {
-        let log = std::fs::read_to_string(self.dir.path().join("chromedriver.log"))
-            .unwrap_or_default();
+        let log =
+            std::fs::read_to_string(self.dir.path().join("chromedriver.log")).unwrap_or_default();
         let start = log.len().saturating_sub(4000);
         log[log.ceil_char_boundary(start)..].to_owned()
     }
@@ -145,7 +145,10 @@ impl Session {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("the browser did not reach {path}; it is at {}", self.path().await);
+        panic!(
+            "the browser did not reach {path}; it is at {}",
+            self.path().await
+        );
     }
 
     /// Types `text` into the field named `name` inside `form`.

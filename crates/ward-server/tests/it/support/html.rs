@@ -34,7 +34,9 @@ pub(crate) fn inbox_cases(html: &str) -> Vec<String> {
 
 /// The `href`s of the page's links.
 pub(crate) fn links(html: &str) -> Vec<String> {
-    tags(html, "a").filter_map(|tag| attr(tag, "href")).collect()
+    tags(html, "a")
+        .filter_map(|tag| attr(tag, "href"))
+        .collect()
 }
 
 /// Text with tags removed, entities decoded and whitespace collapsed.
@@ -52,7 +54,10 @@ pub(crate) fn text(fragment: &str) -> String {
             _ => {}
         }
     }
-    unescape(&out).split_whitespace().collect::<Vec<_>>().join(" ")
+    unescape(&out)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Decodes the entities an HTML escaper writes.

@@ -38,11 +38,6 @@ impl Captured {
     pub(crate) fn bytes(&self) -> Vec<u8> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
-
-    /// How many bytes were logged so far (to check that the capture captures).
-    pub(crate) fn len(&self) -> usize {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).len()
-    }
 }
 
 /// One write of a log line.

@@ -14,7 +14,7 @@ pub(crate) mod scan;
 pub(crate) mod totp;
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
@@ -62,7 +62,7 @@ pub(crate) struct TestServer {
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
     // Last: removed after the server and the SMTP server are gone.
-    data: TempDir,
+    _data: TempDir,
 }
 
 impl TestServer {
@@ -109,7 +109,7 @@ impl TestServer {
             smtp,
             shutdown: Some(tx),
             task: Some(task),
-            data,
+            _data: data,
         })
     }
 
@@ -126,11 +126,6 @@ impl TestServer {
     /// The data directory (`<temp>/ward-data`).
     pub(crate) fn data_dir(&self) -> &Path {
         &self.config.data_dir
-    }
-
-    /// The directory the SMTP capture writes into, if any.
-    pub(crate) fn mail_dir(&self) -> PathBuf {
-        self.data.path().join("smtp")
     }
 
     /// Creates an account (through `ward_server::admin`, as the CLI does); admins and
@@ -159,7 +154,6 @@ impl TestServer {
         let authenticator = secret.map(|s| Authenticator::new(&s));
         TestUser {
             id,
-            role,
             email,
             password,
             authenticator,
@@ -218,7 +212,6 @@ impl Drop for TestServer {
 #[derive(Debug, Clone)]
 pub(crate) struct TestUser {
     pub(crate) id: UserId,
-    pub(crate) role: Role,
     pub(crate) email: String,
     pub(crate) password: String,
     pub(crate) authenticator: Option<Authenticator>,
@@ -276,7 +269,10 @@ pub(crate) fn form_fields(text: &str, contact: &str) -> Vec<(String, String)> {
             "reproduction".into(),
             format!("curl http://host/..%2f..%2fetc/passwd {text}"),
         ),
-        ("packages".into(), format!("npm express <4.19.2\nnpm {text}")),
+        (
+            "packages".into(),
+            format!("npm express <4.19.2\nnpm {text}"),
+        ),
         ("credit_type".into(), "handle".into()),
         ("credit_value".into(), format!("@{text}")),
         ("contact".into(), contact.into()),

@@ -40,14 +40,9 @@ impl Authenticator {
         self.totp.generate(unix).to_string()
     }
 
-    /// The code for now. A code is accepted once per 30-second step (replay protection), so a
-    /// second login of the same account waits for the next step: [`Self::fresh_code`].
-    pub(crate) fn code(&self) -> String {
-        self.code_at(now())
-    }
-
     /// A code of a step later than `after` (the step of a code already used), waiting for the
-    /// next step when needed. Returns the code and its step.
+    /// next step when needed: a code is accepted once per 30-second step (replay protection).
+    /// Returns the code and its step.
     pub(crate) async fn fresh_code(&self, after: Option<u64>) -> (String, u64) {
         loop {
             let t = now();
