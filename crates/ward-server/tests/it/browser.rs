@@ -170,9 +170,6 @@ async fn the_report_form_works_without_javascript() {
     let Some(chrome) = Chrome::start() else {
         return;
     };
-    let Some(server) = TestServer::start(Options::default()).await else {
-        return;
-    };
     let browser = chrome.session(false).await;
 
     // The browser really runs no script.
@@ -186,6 +183,9 @@ async fn the_report_form_works_without_javascript() {
         "static",
         "JavaScript is off"
     );
+    let Some(server) = TestServer::start(Options::default()).await else {
+        return;
+    };
 
     let page = browser.open(&server.url("/")).await;
     assert!(page.contains("id=\"report\""));
@@ -401,4 +401,45 @@ fn encoded_subjects_are_decoded() {
         "[ward] é xé"
     );
     assert_eq!(subject("Subject: plain words\n\n"), "plain words");
+}
+
+/// The console check above can fail: a page whose policy forbids its inline script shows the
+/// violation in the console as read back here.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_shows_csp_violations() {
+    use axum::http::header;
+    let Some(chrome) = Chrome::start() else {
+        return;
+    };
+    let app = axum::Router::new().route(
+        "/",
+        axum::routing::get(|| async {
+            (
+                [
+                    (header::CONTENT_SECURITY_POLICY, "script-src 'self'"),
+                    (header::CONTENT_TYPE, "text/html"),
+                ],
+                "<!doctype html><title>csp</title><script>document.title='ran'</script>",
+            )
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let served = tokio::spawn(async move { axum::serve(listener, app).await });
+    let session = chrome.session(true).await;
+    session.open(&format!("http://{addr}/")).await;
+    assert_eq!(
+        session.client.title().await.unwrap(),
+        "csp",
+        "the script was blocked"
+    );
+    let console = session.console().await;
+    assert!(
+        console
+            .iter()
+            .any(|e| e.message.contains("Content Security Policy")),
+        "the violation is in the console: {console:#?}"
+    );
+    session.close().await;
+    served.abort();
 }
