@@ -9,17 +9,41 @@
 //! | own account (password, TOTP, tokens) | ✓ | ✓ | ✓ | ✓ | ✓ | | |
 //! | inbox (filtered to what they see) | ✓ | ✓ | ✓ | ✓ | ✓ | | |
 //! | view a case and its thread | ✓ | ✓ | in scope | own | invited | its case | |
-//! | reply to the reporter | ✓ | ✓ | in scope | own | | its case | |
+//! | reply to the reporter, attach a file | ✓ | ✓ | in scope | own | | its case | |
 //! | team notes (read, write) | ✓ | ✓ | in scope | | invited | | |
 //! | reporter's contact details | ✓ | ✓ | | own | | its case | |
-//! | transitions, hold, assign, duplicate, invite | ✓ | ✓ | fixing → fix ready only | | | | |
+//! | transitions | ✓ | ✓ | in scope: to fixing from triaged, to fix ready from fixing | | | | |
+//! | hold, assign, duplicate, invite | ✓ | ✓ | | | | | |
 //! | score (CVSS) | ✓ | ✓ | in scope | | | | |
 //! | metrics | ✓ | ✓ | | | | | |
 //! | users, packages in scope, audit, reporter data export/erase | ✓ | | | | | | |
 //!
-//! Admin and coordinator sessions must have passed TOTP before anything beyond their own account.
-//! A case the principal cannot see is [`Denied::NotFound`], exactly like a case that does not
-//! exist, so guessing ids reveals nothing.
+//! How to read it:
+//! - **Rights on a case come from relations to it**, and add up: staff (admin, coordinator:
+//!   every case), maintainer in scope (a maintainer listed in [`CaseFacts::maintainers`]),
+//!   reporter (the account in [`CaseFacts::reporter`], whatever its role: its own report),
+//!   invited party (an account listed in [`CaseFacts::parties`]). An account with no relation
+//!   to a case cannot see it.
+//! - **Transitions**: `authorize` says who may ask for a state; whether the edge exists is
+//!   [`crate::state::check_transition`]'s answer, and handlers ask both. An in-scope maintainer
+//!   may start the fix of a triaged case (`Transition(Fixing)` while the case is `triaged`; the
+//!   graph then requires it accepted) and declare it ready (`Transition(FixReady)` while it is
+//!   `fixing`), nothing else.
+//! - **Second factor**: admin and coordinator sessions that have not passed TOTP get only the
+//!   public pages, report submission and their own account; everything else is
+//!   [`Denied::SecondFactorRequired`].
+//! - **API tokens** restrict further: `read` for the view actions (inbox, case, notes, contact,
+//!   metrics), `write` for everything that changes a case, `submit` for submitting reports,
+//!   `admin` for the admin actions. A token never manages its own account (no token makes
+//!   tokens).
+//! - **Not found, not forbidden**: a case the principal cannot see, and a case action without
+//!   a case, are [`Denied::NotFound`], exactly like a case that does not exist, so guessing ids
+//!   reveals nothing. [`Denied::Forbidden`] is only for a case the principal can see, or for
+//!   an action that is not about a case.
+//! - **Anonymous** requests are [`Denied::LoginRequired`] for everything but the public pages
+//!   and submission, whatever the case: the answer does not depend on whether the case exists.
+//!   A follow-up link opens its one case; any other case is [`Denied::NotFound`], any other
+//!   action [`Denied::LoginRequired`].
 
 use serde::{Deserialize, Serialize};
 
@@ -54,12 +78,36 @@ impl Role {
 
     /// The stable lower-case name.
     pub fn as_str(self) -> &'static str {
-        todo!()
+        match self {
+            Role::Admin => "admin",
+            Role::Coordinator => "coordinator",
+            Role::Maintainer => "maintainer",
+            Role::Reporter => "reporter",
+            Role::Party => "party",
+        }
     }
 
     /// Whether the role must pass a TOTP second factor.
     pub fn needs_second_factor(self) -> bool {
         matches!(self, Role::Admin | Role::Coordinator)
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = crate::state::UnknownName;
+
+    /// Reads [`Role::as_str`]'s names.
+    fn from_str(s: &str) -> Result<Role, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == s)
+            .ok_or(crate::state::UnknownName { what: "role" })
     }
 }
 
@@ -75,6 +123,46 @@ pub enum TokenScope {
     Submit,
     /// Administration.
     Admin,
+}
+
+impl TokenScope {
+    /// Every scope.
+    pub const ALL: [TokenScope; 4] = [
+        TokenScope::Read,
+        TokenScope::Write,
+        TokenScope::Submit,
+        TokenScope::Admin,
+    ];
+
+    /// The stable lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::Read => "read",
+            TokenScope::Write => "write",
+            TokenScope::Submit => "submit",
+            TokenScope::Admin => "admin",
+        }
+    }
+}
+
+impl std::fmt::Display for TokenScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for TokenScope {
+    type Err = crate::state::UnknownName;
+
+    /// Reads [`TokenScope::as_str`]'s names.
+    fn from_str(s: &str) -> Result<TokenScope, Self::Err> {
+        TokenScope::ALL
+            .into_iter()
+            .find(|scope| scope.as_str() == s)
+            .ok_or(crate::state::UnknownName {
+                what: "token scope",
+            })
+    }
 }
 
 /// Who is making a request.
@@ -184,12 +272,183 @@ pub enum Denied {
     SecondFactorRequired,
 }
 
+impl Action {
+    /// Whether the action is about one case (and needs its [`CaseFacts`]).
+    pub fn is_case_action(self) -> bool {
+        self.kind() == Kind::Case
+    }
+
+    /// The token scope that allows it (`None`: no token may do it).
+    pub fn token_scope(self) -> Option<TokenScope> {
+        use Action::*;
+        match self {
+            ViewPublic | ViewInbox | ViewCase | ViewNotes | ViewReporterContact | ViewMetrics => {
+                Some(TokenScope::Read)
+            }
+            Reply | WriteNote | Attach | Transition(_) | Hold | Assign | Score | LinkDuplicate
+            | InviteParty => Some(TokenScope::Write),
+            SubmitReport => Some(TokenScope::Submit),
+            ManageUsers | ManageScope | ViewAudit | ManageReporterData => Some(TokenScope::Admin),
+            ManageOwnAccount => None,
+        }
+    }
+
+    fn kind(self) -> Kind {
+        use Action::*;
+        match self {
+            ViewPublic | SubmitReport => Kind::Public,
+            ManageOwnAccount => Kind::OwnAccount,
+            ViewInbox | ViewMetrics | ManageUsers | ManageScope | ViewAudit
+            | ManageReporterData => Kind::Instance,
+            ViewCase | Reply | ViewNotes | WriteNote | ViewReporterContact | Attach
+            | Transition(_) | Hold | Assign | Score | LinkDuplicate | InviteParty => Kind::Case,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Public,
+    OwnAccount,
+    Instance,
+    Case,
+}
+
 /// The one permission check. `case` is the case the action is about (`None` for actions not
 /// about a case, and for a case that does not exist: a case action without facts is
 /// [`Denied::NotFound`]).
 pub fn authorize(who: &Principal, action: Action, case: Option<&CaseFacts>) -> Result<(), Denied> {
-    let _ = (who, action, case);
-    todo!()
+    let kind = action.kind();
+    let account = match who {
+        Principal::Anonymous => {
+            return match kind {
+                Kind::Public => Ok(()),
+                _ => Err(Denied::LoginRequired),
+            };
+        }
+        Principal::FollowUp { report } => {
+            return match kind {
+                Kind::Public => Ok(()),
+                Kind::OwnAccount | Kind::Instance => Err(Denied::LoginRequired),
+                Kind::Case => match case {
+                    Some(facts) if facts.id == *report => {
+                        if matches!(
+                            action,
+                            Action::ViewCase
+                                | Action::Reply
+                                | Action::Attach
+                                | Action::ViewReporterContact
+                        ) {
+                            Ok(())
+                        } else {
+                            Err(Denied::Forbidden)
+                        }
+                    }
+                    _ => Err(Denied::NotFound),
+                },
+            };
+        }
+        Principal::User(account) => account,
+    };
+
+    if action == Action::ViewPublic {
+        return Ok(());
+    }
+    if action == Action::SubmitReport {
+        return token_allows(account, action);
+    }
+    if account.role.needs_second_factor() && !account.second_factor {
+        return match kind {
+            Kind::OwnAccount if account.token_scopes.is_none() => Ok(()),
+            _ => Err(Denied::SecondFactorRequired),
+        };
+    }
+    match kind {
+        Kind::Public => Ok(()),
+        Kind::OwnAccount => match account.token_scopes {
+            None => Ok(()),
+            Some(_) => Err(Denied::Forbidden),
+        },
+        Kind::Instance => {
+            let allowed = match action {
+                Action::ViewInbox => true,
+                Action::ViewMetrics => is_staff(account.role),
+                _ => account.role == Role::Admin,
+            };
+            if !allowed {
+                return Err(Denied::Forbidden);
+            }
+            token_allows(account, action)
+        }
+        Kind::Case => {
+            let Some(facts) = case else {
+                return Err(Denied::NotFound);
+            };
+            let relations = Relations::of(account, facts);
+            if !relations.any() {
+                return Err(Denied::NotFound);
+            }
+            if !relations.allow(action, facts.state) {
+                return Err(Denied::Forbidden);
+            }
+            token_allows(account, action)
+        }
+    }
+}
+
+/// How an account relates to one case; rights add up over relations.
+#[derive(Debug, Clone, Copy)]
+struct Relations {
+    staff: bool,
+    maintainer: bool,
+    reporter: bool,
+    party: bool,
+}
+
+impl Relations {
+    fn of(account: &Account, facts: &CaseFacts) -> Relations {
+        Relations {
+            staff: is_staff(account.role),
+            maintainer: account.role == Role::Maintainer && facts.maintainers.contains(&account.id),
+            reporter: facts.reporter == Some(account.id),
+            party: facts.parties.contains(&account.id),
+        }
+    }
+
+    fn any(self) -> bool {
+        self.staff || self.maintainer || self.reporter || self.party
+    }
+
+    fn allow(self, action: Action, state: State) -> bool {
+        use Action::*;
+        if self.staff {
+            return true;
+        }
+        let maintainer = self.maintainer
+            && match action {
+                ViewCase | Reply | Attach | ViewNotes | WriteNote | Score => true,
+                Transition(State::Fixing) => state == State::Triaged,
+                Transition(State::FixReady) => state == State::Fixing,
+                _ => false,
+            };
+        let reporter =
+            self.reporter && matches!(action, ViewCase | Reply | Attach | ViewReporterContact);
+        let party = self.party && matches!(action, ViewCase | ViewNotes | WriteNote);
+        maintainer || reporter || party
+    }
+}
+
+fn is_staff(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::Coordinator)
+}
+
+/// A browser session may do what its role may; a token only what its scopes name.
+fn token_allows(account: &Account, action: Action) -> Result<(), Denied> {
+    match (&account.token_scopes, action.token_scope()) {
+        (None, _) => Ok(()),
+        (Some(scopes), Some(needed)) if scopes.contains(&needed) => Ok(()),
+        (Some(_), _) => Err(Denied::Forbidden),
+    }
 }
 
 /// Which cases a principal's inbox lists.
@@ -207,8 +466,242 @@ pub enum Visibility {
     Nothing,
 }
 
-/// The inbox filter for a principal.
+/// The inbox filter for a principal: by role, [`Visibility::Nothing`] for whoever
+/// [`authorize`] refuses the inbox (anonymous, follow-up links, staff without a second factor,
+/// tokens without `read`).
 pub fn visibility(who: &Principal) -> Visibility {
-    let _ = who;
-    todo!()
+    let Principal::User(account) = who else {
+        return Visibility::Nothing;
+    };
+    if authorize(who, Action::ViewInbox, None).is_err() {
+        return Visibility::Nothing;
+    }
+    match account.role {
+        Role::Admin | Role::Coordinator => Visibility::All,
+        Role::Maintainer => Visibility::Maintainer(account.id),
+        Role::Party => Visibility::Party(account.id),
+        Role::Reporter => Visibility::Reporter(account.id),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(id: i64, role: Role) -> Principal {
+        Principal::User(Account {
+            id: UserId(id),
+            role,
+            second_factor: true,
+            token_scopes: None,
+        })
+    }
+
+    fn case(state: State) -> CaseFacts {
+        CaseFacts {
+            id: ReportId(7),
+            state,
+            reporter: Some(UserId(10)),
+            maintainers: vec![UserId(20)],
+            parties: vec![UserId(30)],
+        }
+    }
+
+    #[test]
+    fn staff_do_everything_once_past_totp() {
+        let facts = case(State::Received);
+        for role in [Role::Admin, Role::Coordinator] {
+            let who = user(1, role);
+            for action in [
+                Action::ViewCase,
+                Action::ViewReporterContact,
+                Action::Transition(State::Closed),
+                Action::Hold,
+                Action::InviteParty,
+            ] {
+                assert_eq!(authorize(&who, action, Some(&facts)), Ok(()));
+            }
+            let mut no_totp = who.clone();
+            if let Principal::User(account) = &mut no_totp {
+                account.second_factor = false;
+            }
+            assert_eq!(
+                authorize(&no_totp, Action::ViewCase, Some(&facts)),
+                Err(Denied::SecondFactorRequired)
+            );
+            assert_eq!(authorize(&no_totp, Action::ManageOwnAccount, None), Ok(()));
+            assert_eq!(visibility(&no_totp), Visibility::Nothing);
+            assert_eq!(visibility(&who), Visibility::All);
+        }
+        assert_eq!(
+            authorize(&user(1, Role::Coordinator), Action::ManageUsers, None),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(&user(1, Role::Admin), Action::ManageUsers, None),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn maintainers_act_in_scope_only() {
+        let maintainer = user(20, Role::Maintainer);
+        let stranger = user(21, Role::Maintainer);
+        let fixing = case(State::Fixing);
+        assert_eq!(authorize(&maintainer, Action::Score, Some(&fixing)), Ok(()));
+        assert_eq!(
+            authorize(
+                &maintainer,
+                Action::Transition(State::FixReady),
+                Some(&fixing)
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(
+                &maintainer,
+                Action::Transition(State::Fixing),
+                Some(&fixing)
+            ),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(
+                &maintainer,
+                Action::Transition(State::Fixing),
+                Some(&case(State::Triaged))
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(&maintainer, Action::ViewReporterContact, Some(&fixing)),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(&maintainer, Action::Hold, Some(&fixing)),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(&stranger, Action::ViewCase, Some(&fixing)),
+            Err(Denied::NotFound)
+        );
+        assert_eq!(visibility(&maintainer), Visibility::Maintainer(UserId(20)));
+    }
+
+    #[test]
+    fn reporters_parties_and_links_see_their_case_only() {
+        let facts = case(State::Acknowledged);
+        let reporter = user(10, Role::Reporter);
+        assert_eq!(authorize(&reporter, Action::Reply, Some(&facts)), Ok(()));
+        assert_eq!(
+            authorize(&reporter, Action::ViewNotes, Some(&facts)),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(&user(11, Role::Reporter), Action::ViewCase, Some(&facts)),
+            Err(Denied::NotFound)
+        );
+        let party = user(30, Role::Party);
+        assert_eq!(authorize(&party, Action::WriteNote, Some(&facts)), Ok(()));
+        assert_eq!(
+            authorize(&party, Action::Reply, Some(&facts)),
+            Err(Denied::Forbidden)
+        );
+        let link = Principal::FollowUp {
+            report: ReportId(7),
+        };
+        assert_eq!(authorize(&link, Action::Reply, Some(&facts)), Ok(()));
+        assert_eq!(
+            authorize(&link, Action::ViewNotes, Some(&facts)),
+            Err(Denied::Forbidden)
+        );
+        let other = Principal::FollowUp {
+            report: ReportId(8),
+        };
+        assert_eq!(
+            authorize(&other, Action::ViewCase, Some(&facts)),
+            Err(Denied::NotFound)
+        );
+        assert_eq!(
+            authorize(&link, Action::ViewInbox, None),
+            Err(Denied::LoginRequired)
+        );
+    }
+
+    #[test]
+    fn missing_cases_and_anonymous_requests() {
+        assert_eq!(
+            authorize(&user(1, Role::Admin), Action::ViewCase, None),
+            Err(Denied::NotFound)
+        );
+        assert_eq!(
+            authorize(&Principal::Anonymous, Action::SubmitReport, None),
+            Ok(())
+        );
+        assert_eq!(
+            authorize(
+                &Principal::Anonymous,
+                Action::ViewCase,
+                Some(&case(State::Received))
+            ),
+            Err(Denied::LoginRequired)
+        );
+        assert_eq!(
+            authorize(&Principal::Anonymous, Action::ViewCase, None),
+            Err(Denied::LoginRequired)
+        );
+    }
+
+    #[test]
+    fn tokens_are_limited_to_their_scopes() {
+        let token = |scopes: Vec<TokenScope>| {
+            Principal::User(Account {
+                id: UserId(1),
+                role: Role::Coordinator,
+                second_factor: true,
+                token_scopes: Some(scopes),
+            })
+        };
+        let facts = case(State::Received);
+        let read = token(vec![TokenScope::Read]);
+        assert_eq!(authorize(&read, Action::ViewCase, Some(&facts)), Ok(()));
+        assert_eq!(
+            authorize(&read, Action::Reply, Some(&facts)),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(&read, Action::SubmitReport, None),
+            Err(Denied::Forbidden)
+        );
+        assert_eq!(
+            authorize(&read, Action::ManageOwnAccount, None),
+            Err(Denied::Forbidden)
+        );
+        let write = token(vec![TokenScope::Write]);
+        assert_eq!(
+            authorize(
+                &write,
+                Action::Transition(State::Acknowledged),
+                Some(&facts)
+            ),
+            Ok(())
+        );
+        assert_eq!(visibility(&write), Visibility::Nothing);
+        // A scope never lifts a role's limits.
+        let admin_scope = token(vec![TokenScope::Admin]);
+        assert_eq!(
+            authorize(&admin_scope, Action::ManageUsers, None),
+            Err(Denied::Forbidden)
+        );
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+        }
+        for scope in TokenScope::ALL {
+            assert_eq!(scope.as_str().parse::<TokenScope>(), Ok(scope));
+        }
+    }
 }

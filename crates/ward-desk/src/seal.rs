@@ -6,8 +6,28 @@
 //! the instance's key-encryption key (KEK), which lives in a file outside the database
 //! (`<data-dir>/keys/`). Rotating the KEK rewraps every data key; report ciphertexts are not
 //! touched.
+//!
+//! On disk, in `<dir>` (`<data-dir>/keys/`, mode 0700 when ward creates it):
+//! - `kek-<id>.key`: one KEK each. `<id>` is `<sequence>-<random>` (`0001-9f86d081`); the
+//!   highest sequence is the current KEK. The file is `ward-kek` (8 bytes), a version byte
+//!   (1), the id's length (1 byte) and the id, then the 32 key bytes.
+//! - `<name>` ([`Secret`]): `ward-sec` (8 bytes), a version byte (1), then the 32 secret bytes.
+//!
+//! Every key file is written atomically (a temporary file, fsync, link into place, fsync of the
+//! directory) with mode 0600, and refused when group or others may read it.
+//!
+//! Ciphertexts are a version byte (1), the 24-byte random nonce, then the XChaCha20-Poly1305
+//! ciphertext and tag. A wrapped data key is the same, with `ward-data-key:<kek id>` as the
+//! associated data, so a wrapped key cannot be passed off as wrapped by another KEK.
 
-use std::path::Path;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use rand::TryRngCore;
+use zeroize::{Zeroize, Zeroizing};
 
 /// A data key, wrapped by a KEK, as stored beside the report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,18 +41,28 @@ pub struct WrappedKey {
 /// The key-encryption keys of an instance: the current one, and older ones still needed to
 /// unwrap data keys during a rotation. `Debug` shows only key ids.
 pub struct Keyring {
-    _private: (),
+    /// Sorted by sequence; the last is current. Never empty.
+    keks: Vec<Kek>,
+}
+
+struct Kek {
+    seq: u32,
+    id: String,
+    key: Zeroizing<[u8; 32]>,
 }
 
 impl std::fmt::Debug for Keyring {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Keyring").finish_non_exhaustive()
+        f.debug_struct("Keyring")
+            .field("current", &self.current_id())
+            .field("ids", &self.keks.iter().map(|k| &k.id).collect::<Vec<_>>())
+            .finish()
     }
 }
 
 /// A report's data key, in memory only; zeroed on drop, redacted in `Debug`.
 pub struct DataKey {
-    _private: (),
+    key: Zeroizing<[u8; 32]>,
 }
 
 impl std::fmt::Debug for DataKey {
@@ -77,62 +107,117 @@ impl Keyring {
     /// Loads the keyring from `dir`, creating a first KEK (file mode 0600) when there is none.
     /// The `bool` says whether it was created.
     pub fn load_or_create(dir: &Path) -> Result<(Keyring, bool), SealError> {
-        let _ = dir;
-        todo!()
+        create_dir(dir)?;
+        let keks = load_keks(dir)?;
+        if !keks.is_empty() {
+            return Ok((Keyring { keks }, false));
+        }
+        let first = write_new_kek(dir, 1)?;
+        Ok((Keyring { keks: vec![first] }, true))
     }
 
     /// Adds a new current KEK to `dir`; older KEKs stay until [`Keyring::retire`].
     pub fn rotate(dir: &Path) -> Result<Keyring, SealError> {
-        let _ = dir;
-        todo!()
+        create_dir(dir)?;
+        let mut keks = load_keks(dir)?;
+        let next = keks.last().map_or(1, |k| k.seq.saturating_add(1));
+        keks.push(write_new_kek(dir, next)?);
+        Ok(Keyring { keks })
     }
 
     /// Removes every KEK but the current one from `dir` (after every data key was rewrapped).
+    /// KEKs newer than this keyring's current one (a rotation since it was loaded) are kept.
     pub fn retire(&self, dir: &Path) -> Result<(), SealError> {
-        let _ = dir;
-        todo!()
+        let current = self.current();
+        let on_disk = load_keks(dir)?;
+        if !on_disk.iter().any(|k| k.id == current.id) {
+            return Err(SealError::UnknownKek {
+                kek_id: current.id.clone(),
+            });
+        }
+        for kek in on_disk.iter().filter(|k| k.seq < current.seq) {
+            let path = kek_path(dir, &kek.id);
+            fs::remove_file(&path).map_err(|source| SealError::Io { path, source })?;
+        }
+        sync_dir(dir)
     }
 
     /// The current KEK's id.
     pub fn current_id(&self) -> &str {
-        todo!()
+        &self.current().id
+    }
+
+    /// The ids of every KEK in the keyring, oldest first.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.keks.iter().map(|k| k.id.as_str())
     }
 
     /// A fresh data key, and the same wrapped by the current KEK.
     pub fn new_data_key(&self) -> (DataKey, WrappedKey) {
-        todo!()
+        let data_key = DataKey {
+            key: Zeroizing::new(os_random()),
+        };
+        let wrapped = self.wrap(&data_key);
+        (data_key, wrapped)
     }
 
     /// Unwraps a stored data key.
     pub fn unwrap(&self, wrapped: &WrappedKey) -> Result<DataKey, SealError> {
-        let _ = wrapped;
-        todo!()
+        let kek = self
+            .keks
+            .iter()
+            .find(|k| k.id == wrapped.kek_id)
+            .ok_or_else(|| SealError::UnknownKek {
+                kek_id: wrapped.kek_id.clone(),
+            })?;
+        let plain = Zeroizing::new(open(&kek.key, &wrap_label(&kek.id), &wrapped.bytes)?);
+        let key: [u8; 32] = plain.as_slice().try_into().map_err(|_| SealError::Open)?;
+        Ok(DataKey {
+            key: Zeroizing::new(key),
+        })
     }
 
     /// Rewraps a data key under the current KEK.
     pub fn rewrap(&self, wrapped: &WrappedKey) -> Result<WrappedKey, SealError> {
-        let _ = wrapped;
-        todo!()
+        Ok(self.wrap(&self.unwrap(wrapped)?))
+    }
+
+    fn current(&self) -> &Kek {
+        self.keks
+            .last()
+            .expect("a keyring is never empty: it is built with at least one KEK")
+    }
+
+    fn wrap(&self, data_key: &DataKey) -> WrappedKey {
+        let kek = self.current();
+        WrappedKey {
+            kek_id: kek.id.clone(),
+            bytes: seal(&kek.key, &wrap_label(&kek.id), data_key.key.as_slice()),
+        }
     }
 }
 
 impl DataKey {
     /// Encrypts `plaintext`; `label` is bound as associated data (e.g. `report:17:content`).
     pub fn seal(&self, label: &str, plaintext: &[u8]) -> Vec<u8> {
-        let _ = (label, plaintext);
-        todo!()
+        seal(&self.key, label.as_bytes(), plaintext)
     }
 
     /// Decrypts what [`DataKey::seal`] produced with the same label.
     pub fn open(&self, label: &str, ciphertext: &[u8]) -> Result<Vec<u8>, SealError> {
-        let _ = (label, ciphertext);
-        todo!()
+        open(&self.key, label.as_bytes(), ciphertext)
     }
 }
 
 /// A 32-byte instance secret kept in `<data-dir>/keys/<name>` (mode 0600), created on first
-/// use: the audit chain key, the cookie/CSRF key. `Debug` is redacted.
+/// use: the audit chain key, the cookie/CSRF key. `Debug` is redacted; zeroed on drop.
 pub struct Secret(pub(crate) [u8; 32]);
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
 
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -142,18 +227,391 @@ impl std::fmt::Debug for Secret {
 
 impl Secret {
     /// Loads `<dir>/<name>`, creating it when missing.
+    /// `name` is a plain file name (`audit.key`), not a path.
     pub fn load_or_create(dir: &Path, name: &str) -> Result<Secret, SealError> {
-        let _ = (dir, name);
-        todo!()
+        let path = dir.join(name);
+        if name.is_empty()
+            || name.starts_with('.')
+            || name.contains(['/', '\\'])
+            || name.starts_with("kek-")
+        {
+            return Err(SealError::BadKeyFile {
+                path,
+                reason: "a secret's name is a plain file name, not a path or a KEK's".to_owned(),
+            });
+        }
+        create_dir(dir)?;
+        let mut contents = Zeroizing::new(Vec::with_capacity(SECRET_MAGIC.len() + 33));
+        contents.extend_from_slice(SECRET_MAGIC);
+        contents.push(FORMAT_VERSION);
+        contents.extend_from_slice(&os_random::<32>());
+        // Whoever links first wins; everyone then reads the file that won.
+        write_new_file(dir, name, &contents)?;
+        let bytes = Zeroizing::new(read_key_file(&path)?);
+        let bad = |reason: &str| SealError::BadKeyFile {
+            path: path.clone(),
+            reason: reason.to_owned(),
+        };
+        let rest = bytes
+            .strip_prefix(SECRET_MAGIC.as_slice())
+            .ok_or_else(|| bad("it does not start with ward-sec"))?;
+        match rest {
+            [FORMAT_VERSION, key @ ..] => {
+                let key: [u8; 32] = key
+                    .try_into()
+                    .map_err(|_| bad("a version 1 secret has 32 bytes"))?;
+                Ok(Secret(key))
+            }
+            _ => Err(bad("unknown format version")),
+        }
     }
 
     /// A random secret that lives only in memory (tests).
     pub fn random() -> Secret {
-        todo!()
+        Secret(os_random())
     }
 
     /// The key bytes, for a MAC.
     pub fn expose(&self) -> &[u8; 32] {
         &self.0
+    }
+}
+
+const KEK_MAGIC: &[u8; 8] = b"ward-kek";
+const SECRET_MAGIC: &[u8; 8] = b"ward-sec";
+const FORMAT_VERSION: u8 = 1;
+const CIPHERTEXT_VERSION: u8 = 1;
+const NONCE_LEN: usize = 24;
+const TAG_LEN: usize = 16;
+
+/// `N` bytes from the operating system's random number generator.
+fn os_random<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    rand::rngs::OsRng
+        .try_fill_bytes(&mut bytes)
+        .expect("the operating system's random number generator is available");
+    bytes
+}
+
+fn seal(key: &[u8; 32], aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
+    let cipher = XChaCha20Poly1305::new(key.into());
+    let nonce: [u8; NONCE_LEN] = os_random();
+    let sealed = cipher
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: plaintext,
+                aad,
+            },
+        )
+        .expect("XChaCha20-Poly1305 encrypts any message shorter than 256 GiB");
+    let mut out = Vec::with_capacity(1 + NONCE_LEN + sealed.len());
+    out.push(CIPHERTEXT_VERSION);
+    out.extend_from_slice(&nonce);
+    out.extend_from_slice(&sealed);
+    out
+}
+
+fn open(key: &[u8; 32], aad: &[u8], ciphertext: &[u8]) -> Result<Vec<u8>, SealError> {
+    let [CIPHERTEXT_VERSION, rest @ ..] = ciphertext else {
+        return Err(SealError::Open);
+    };
+    if rest.len() < NONCE_LEN + TAG_LEN {
+        return Err(SealError::Open);
+    }
+    let (nonce, sealed) = rest.split_at(NONCE_LEN);
+    XChaCha20Poly1305::new(key.into())
+        .decrypt(XNonce::from_slice(nonce), Payload { msg: sealed, aad })
+        .map_err(|_| SealError::Open)
+}
+
+fn wrap_label(kek_id: &str) -> Vec<u8> {
+    format!("ward-data-key:{kek_id}").into_bytes()
+}
+
+fn kek_path(dir: &Path, id: &str) -> PathBuf {
+    dir.join(format!("kek-{id}.key"))
+}
+
+/// Every KEK file in `dir`, sorted by sequence.
+fn load_keks(dir: &Path) -> Result<Vec<Kek>, SealError> {
+    let io = |source| SealError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut keks = Vec::new();
+    for entry in fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let name = entry.file_name();
+        let Some(id) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("kek-"))
+            .and_then(|n| n.strip_suffix(".key"))
+        else {
+            continue;
+        };
+        keks.push(read_kek(&entry.path(), id)?);
+    }
+    keks.sort_by_key(|k| k.seq);
+    if let Some(pair) = keks.windows(2).find(|w| w[0].seq == w[1].seq) {
+        return Err(SealError::BadKeyFile {
+            path: kek_path(dir, &pair[1].id),
+            reason: format!("two KEKs have the sequence number {}", pair[1].seq),
+        });
+    }
+    Ok(keks)
+}
+
+fn read_kek(path: &Path, id_from_name: &str) -> Result<Kek, SealError> {
+    let bad = |reason: String| SealError::BadKeyFile {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let bytes = Zeroizing::new(read_key_file(path)?);
+    let rest = bytes
+        .strip_prefix(KEK_MAGIC.as_slice())
+        .ok_or_else(|| bad("it does not start with ward-kek".to_owned()))?;
+    let [version, id_len, rest @ ..] = rest else {
+        return Err(bad("truncated".to_owned()));
+    };
+    if *version != FORMAT_VERSION {
+        return Err(bad(format!("unknown format version {version}")));
+    }
+    let (id, key) = rest
+        .split_at_checked(usize::from(*id_len))
+        .ok_or_else(|| bad("truncated".to_owned()))?;
+    if id != id_from_name.as_bytes() {
+        return Err(bad("the id inside is not the one in its name".to_owned()));
+    }
+    let key: [u8; 32] = key
+        .try_into()
+        .map_err(|_| bad("a version 1 KEK has 32 key bytes".to_owned()))?;
+    let seq = parse_seq(id_from_name)
+        .ok_or_else(|| bad("its id is not <sequence>-<random>".to_owned()))?;
+    Ok(Kek {
+        seq,
+        id: id_from_name.to_owned(),
+        key: Zeroizing::new(key),
+    })
+}
+
+fn parse_seq(id: &str) -> Option<u32> {
+    let (seq, random) = id.split_once('-')?;
+    if random.is_empty() || !random.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    seq.parse().ok()
+}
+
+fn write_new_kek(dir: &Path, seq: u32) -> Result<Kek, SealError> {
+    let random: [u8; 4] = os_random();
+    let id = format!(
+        "{seq:04}-{}",
+        random
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let key = Zeroizing::new(os_random::<32>());
+    let id_len = u8::try_from(id.len()).expect("a KEK id is at most 15 characters");
+    let mut contents = Zeroizing::new(Vec::with_capacity(KEK_MAGIC.len() + 2 + id.len() + 32));
+    contents.extend_from_slice(KEK_MAGIC);
+    contents.push(FORMAT_VERSION);
+    contents.push(id_len);
+    contents.extend_from_slice(id.as_bytes());
+    contents.extend_from_slice(key.as_slice());
+    let name = format!("kek-{id}.key");
+    if !write_new_file(dir, &name, &contents)? {
+        return Err(SealError::Io {
+            path: dir.join(name),
+            source: std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "a KEK with this random id already exists",
+            ),
+        });
+    }
+    Ok(Kek { seq, id, key })
+}
+
+fn create_dir(dir: &Path) -> Result<(), SealError> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|source| SealError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
+/// Writes `<dir>/<name>` atomically when it does not exist yet: a temporary file (0600),
+/// fsync, a hard link to the final name (which fails if the name is taken), fsync of the
+/// directory. `false` when the file already existed (it is left as it was).
+fn write_new_file(dir: &Path, name: &str, contents: &[u8]) -> Result<bool, SealError> {
+    let path = dir.join(name);
+    if path.exists() {
+        return Ok(false);
+    }
+    let random: [u8; 8] = os_random();
+    let temp = dir.join(format!(
+        ".{name}.{}.tmp",
+        random
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    ));
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| SealError::Io { path, source }
+    };
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = (|| {
+        let mut file = options.open(&temp)?;
+        file.write_all(contents)?;
+        file.sync_all()
+    })();
+    if let Err(source) = written {
+        let _ = fs::remove_file(&temp);
+        return Err(io(&temp)(source));
+    }
+    let linked = fs::hard_link(&temp, &path);
+    let _ = fs::remove_file(&temp);
+    match linked {
+        Ok(()) => {
+            sync_dir(dir)?;
+            Ok(true)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(source) => Err(io(&path)(source)),
+    }
+}
+
+/// Reads a key file, refusing one that group or others may read.
+fn read_key_file(path: &Path) -> Result<Vec<u8>, SealError> {
+    let io = |source| SealError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let metadata = fs::metadata(path).map_err(io)?;
+    if !metadata.is_file() {
+        return Err(SealError::BadKeyFile {
+            path: path.to_path_buf(),
+            reason: "not a regular file".to_owned(),
+        });
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = metadata.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(SealError::BadKeyFile {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "group or others may access it (mode {mode:04o}); run chmod 600 on it"
+                ),
+            });
+        }
+    }
+    fs::read(path).map_err(io)
+}
+
+fn sync_dir(dir: &Path) -> Result<(), SealError> {
+    #[cfg(unix)]
+    fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|source| SealError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seal_and_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ring, created) = Keyring::load_or_create(dir.path()).unwrap();
+        assert!(created);
+        let (key, wrapped) = ring.new_data_key();
+        let sealed = key.seal("report:1:content", b"secret text");
+        assert!(!sealed.windows(6).any(|w| w == b"secret"));
+        assert_eq!(
+            key.open("report:1:content", &sealed).unwrap(),
+            b"secret text"
+        );
+        assert!(matches!(
+            key.open("report:2:content", &sealed),
+            Err(SealError::Open)
+        ));
+        let again = ring.unwrap(&wrapped).unwrap();
+        assert_eq!(
+            again.open("report:1:content", &sealed).unwrap(),
+            b"secret text"
+        );
+        assert!(matches!(key.open("x", &[]), Err(SealError::Open)));
+        assert!(matches!(key.open("x", &[1; 40]), Err(SealError::Open)));
+    }
+
+    #[test]
+    fn the_keyring_persists() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ring, _) = Keyring::load_or_create(dir.path()).unwrap();
+        let (_, wrapped) = ring.new_data_key();
+        let (again, created) = Keyring::load_or_create(dir.path()).unwrap();
+        assert!(!created);
+        assert_eq!(again.current_id(), ring.current_id());
+        assert!(again.unwrap(&wrapped).is_ok());
+        assert!(format!("{again:?}").contains(ring.current_id()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn key_files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let keys = dir.path().join("keys");
+        let (ring, _) = Keyring::load_or_create(&keys).unwrap();
+        let _secret = Secret::load_or_create(&keys, "audit.key").unwrap();
+        for entry in fs::read_dir(&keys).unwrap() {
+            let mode = entry.unwrap().metadata().unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let path = kek_path(&keys, ring.current_id());
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        let err = Keyring::load_or_create(&keys).unwrap_err();
+        assert!(err.to_string().contains("chmod 600"), "{err}");
+    }
+
+    #[test]
+    fn secrets_persist_and_names_are_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Secret::load_or_create(dir.path(), "audit.key").unwrap();
+        let b = Secret::load_or_create(dir.path(), "audit.key").unwrap();
+        assert_eq!(a.expose(), b.expose());
+        let c = Secret::load_or_create(dir.path(), "cookie.key").unwrap();
+        assert_ne!(a.expose(), c.expose());
+        assert_eq!(format!("{a:?}"), "Secret(..)");
+        for name in ["", "../x", "a/b", ".hidden", "kek-0001-00.key"] {
+            assert!(Secret::load_or_create(dir.path(), name).is_err(), "{name}");
+        }
+        fs::write(dir.path().join("bogus"), b"ward-sec\x02").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(dir.path().join("bogus"), fs::Permissions::from_mode(0o600))
+                .unwrap();
+        }
+        assert!(matches!(
+            Secret::load_or_create(dir.path(), "bogus"),
+            Err(SealError::BadKeyFile { .. })
+        ));
     }
 }

@@ -305,9 +305,13 @@ pub(crate) trait Permission {
 }
 
 /// The extractor for handlers of actions not about a case: the caller, already authorized
-/// for `P::ACTION`.
+/// for `P::ACTION`. Destructure it as `Authorized { caller, .. }`.
 #[derive(Debug)]
-pub(crate) struct Authorized<P>(pub(crate) Caller, PhantomData<P>);
+pub(crate) struct Authorized<P> {
+    /// The caller, authorized.
+    pub(crate) caller: Caller,
+    action: PhantomData<P>,
+}
 
 impl<P: Permission + Send> FromRequestParts<AppState> for Authorized<P> {
     type Rejection = WebError;
@@ -315,7 +319,10 @@ impl<P: Permission + Send> FromRequestParts<AppState> for Authorized<P> {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
         let caller = Caller::from_request_parts(parts, state).await?;
         caller.authorize(P::ACTION)?;
-        Ok(Authorized(caller, PhantomData))
+        Ok(Authorized {
+            caller,
+            action: PhantomData,
+        })
     }
 }
 

@@ -39,6 +39,7 @@ pub mod routes;
 mod server;
 pub(crate) mod session;
 mod state;
+pub(crate) mod submit;
 pub(crate) mod totp;
 
 pub use limits::RateLimits;
