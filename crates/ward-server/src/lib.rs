@@ -5,6 +5,8 @@
 //! - [`app`]: the router with every middleware, for `oneshot` tests; [`AppState`] is what every
 //!   handler shares.
 //! - [`routes::ROUTES`]: every route the server answers, for the access-matrix tests.
+//! - [`jobs`] and [`notify`]: the background jobs (SLA escalation, retention, the outbox
+//!   sender), each pass callable directly, and queueing notifications.
 //! - [`admin`]: account creation, TOTP enrollment, KEK rotation and audit verification, for the
 //!   CLI and tests.
 //!
@@ -27,7 +29,9 @@ pub(crate) mod desk;
 pub(crate) mod error;
 pub(crate) mod headers;
 pub(crate) mod intake;
+pub mod jobs;
 pub(crate) mod limits;
+pub mod notify;
 pub(crate) mod outbox;
 pub(crate) mod pages;
 pub(crate) mod password;
