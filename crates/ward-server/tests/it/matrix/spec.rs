@@ -199,9 +199,12 @@ pub(crate) static SPECS: &[Spec] = &[
         Transition(State::Received),
         same_state_json,
     ),
+    post("/api/v1/cases/{id}/hold", O::Case, Hold, hold_off_json),
     post("/api/v1/cases/{id}/score", O::Case, Score, score_json),
     post("/api/v1/cases/{id}/reply", O::Case, Reply, thread_json),
     post("/api/v1/cases/{id}/note", O::Case, WriteNote, thread_json),
+    post("/api/v1/cases/{id}/assign", O::Case, Assign, same_assignment_json),
+    post("/api/v1/cases/{id}/invite", O::Case, InviteParty, same_invite_json),
 ];
 
 const VECTOR: &str = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
@@ -335,6 +338,10 @@ fn hold_off(_: &World, _: &Target) -> Body {
     form(&[("hold", "off")])
 }
 
+fn hold_off_json(_: &World, _: &Target) -> Body {
+    Body::Json(json!({"hold": "off"}))
+}
+
 fn score(_: &World, _: &Target) -> Body {
     form(&[("cvss3", VECTOR), ("cvss4", "")])
 }
@@ -361,4 +368,30 @@ fn same_invite(world: &World, target: &Target) -> Body {
         "invitee@outside.test".to_owned()
     };
     Body::Form(vec![("email".into(), email)])
+}
+
+fn same_assignment_json(world: &World, target: &Target) -> Body {
+    let Body::Form(fields) = same_assignment(world, target) else {
+        unreachable!("a form")
+    };
+    Body::Json(
+        fields
+            .into_iter()
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+    )
+}
+
+fn same_invite_json(world: &World, target: &Target) -> Body {
+    let Body::Form(fields) = same_invite(world, target) else {
+        unreachable!("a form")
+    };
+    Body::Json(
+        fields
+            .into_iter()
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+    )
 }
