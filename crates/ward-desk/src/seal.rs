@@ -9,8 +9,10 @@
 //!
 //! On disk, in `<dir>` (`<data-dir>/keys/`, mode 0700 when ward creates it):
 //! - `kek-<id>.key`: one KEK each. `<id>` is `<sequence>-<random>` (`0001-9f86d081`); the
-//!   highest sequence is the current KEK. The file is `ward-kek` (8 bytes), a version byte
-//!   (1), the id's length (1 byte) and the id, then the 32 key bytes.
+//!   highest sequence is the current KEK (two first starts racing may both write a `0001`:
+//!   the higher random part is then current, and both stay until retired). The file is
+//!   `ward-kek` (8 bytes), a version byte (1), the id's length (1 byte) and the id, then the
+//!   32 key bytes.
 //! - `<name>` ([`Secret`]): `ward-sec` (8 bytes), a version byte (1), then the 32 secret bytes.
 //!
 //! Every key file is written atomically (a temporary file, fsync, link into place, fsync of the
@@ -45,7 +47,7 @@ pub struct WrappedKey {
 /// The key-encryption keys of an instance: the current one, and older ones still needed to
 /// unwrap data keys during a rotation. `Debug` shows only key ids.
 pub struct Keyring {
-    /// Sorted by sequence; the last is current. Never empty.
+    /// Oldest first ([`Kek::order`]); the last is current. Never empty.
     keks: Vec<Kek>,
 }
 
@@ -53,6 +55,13 @@ struct Kek {
     seq: u32,
     id: String,
     key: Zeroizing<[u8; 32]>,
+}
+
+impl Kek {
+    /// KEKs age by sequence number, then by id (which only two racing first starts share).
+    fn order(&self) -> (u32, &str) {
+        (self.seq, &self.id)
+    }
 }
 
 impl std::fmt::Debug for Keyring {
@@ -139,7 +148,7 @@ impl Keyring {
                 kek_id: current.id.clone(),
             });
         }
-        for kek in on_disk.iter().filter(|k| k.seq < current.seq) {
+        for kek in on_disk.iter().filter(|k| k.order() < current.order()) {
             let path = kek_path(dir, &kek.id);
             fs::remove_file(&path).map_err(|source| SealError::Io { path, source })?;
         }

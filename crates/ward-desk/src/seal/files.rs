@@ -56,7 +56,7 @@ pub(super) fn kek_path(dir: &Path, id: &str) -> PathBuf {
     dir.join(format!("kek-{id}.key"))
 }
 
-/// Every KEK file in `dir`, sorted by sequence.
+/// Every KEK file in `dir`, oldest first (see [`Kek::order`]).
 pub(super) fn load_keks(dir: &Path) -> Result<Vec<Kek>, SealError> {
     let io = |source| SealError::Io {
         path: dir.to_path_buf(),
@@ -75,13 +75,7 @@ pub(super) fn load_keks(dir: &Path) -> Result<Vec<Kek>, SealError> {
         };
         keks.push(read_kek(&entry.path(), id)?);
     }
-    keks.sort_by_key(|k| k.seq);
-    if let Some(pair) = keks.windows(2).find(|w| w[0].seq == w[1].seq) {
-        return Err(SealError::BadKeyFile {
-            path: kek_path(dir, &pair[1].id),
-            reason: format!("two KEKs have the sequence number {}", pair[1].seq),
-        });
-    }
+    keks.sort_by(|a, b| a.order().cmp(&b.order()));
     Ok(keks)
 }
 
