@@ -290,3 +290,222 @@ fn guessed_ids_look_missing() {
         }
     }
 }
+
+// Examples, one per line of the table in `ward_desk::access`.
+
+fn user(id: i64, role: Role) -> Principal {
+    Principal::User(Account {
+        id: UserId(id),
+        role,
+        second_factor: true,
+        token_scopes: None,
+    })
+}
+
+fn example_case(state: State) -> CaseFacts {
+    CaseFacts {
+        id: ReportId(7),
+        state,
+        reporter: Some(UserId(10)),
+        maintainers: vec![UserId(20)],
+        parties: vec![UserId(30)],
+    }
+}
+
+#[test]
+fn staff_do_everything_once_past_totp() {
+    let facts = example_case(State::Received);
+    for role in [Role::Admin, Role::Coordinator] {
+        let who = user(1, role);
+        for action in [
+            Action::ViewCase,
+            Action::ViewReporterContact,
+            Action::Transition(State::Closed),
+            Action::Hold,
+            Action::InviteParty,
+        ] {
+            assert_eq!(authorize(&who, action, Some(&facts)), Ok(()));
+        }
+        let mut no_totp = who.clone();
+        if let Principal::User(account) = &mut no_totp {
+            account.second_factor = false;
+        }
+        assert_eq!(
+            authorize(&no_totp, Action::ViewCase, Some(&facts)),
+            Err(Denied::SecondFactorRequired)
+        );
+        assert_eq!(authorize(&no_totp, Action::ManageOwnAccount, None), Ok(()));
+        assert_eq!(visibility(&no_totp), Visibility::Nothing);
+        assert_eq!(visibility(&who), Visibility::All);
+    }
+    assert_eq!(
+        authorize(&user(1, Role::Coordinator), Action::ManageUsers, None),
+        Err(Denied::Forbidden)
+    );
+    assert_eq!(
+        authorize(&user(1, Role::Admin), Action::ManageUsers, None),
+        Ok(())
+    );
+}
+
+#[test]
+fn maintainers_act_in_scope_only() {
+    let maintainer = user(20, Role::Maintainer);
+    let stranger = user(21, Role::Maintainer);
+    let fixing = example_case(State::Fixing);
+    assert_eq!(authorize(&maintainer, Action::Score, Some(&fixing)), Ok(()));
+    assert_eq!(
+        authorize(
+            &maintainer,
+            Action::Transition(State::FixReady),
+            Some(&fixing)
+        ),
+        Ok(())
+    );
+    assert_eq!(
+        authorize(
+            &maintainer,
+            Action::Transition(State::Fixing),
+            Some(&fixing)
+        ),
+        Err(Denied::Forbidden)
+    );
+    assert_eq!(
+        authorize(
+            &maintainer,
+            Action::Transition(State::Fixing),
+            Some(&example_case(State::Triaged))
+        ),
+        Ok(())
+    );
+    assert_eq!(
+        authorize(&maintainer, Action::ViewReporterContact, Some(&fixing)),
+        Err(Denied::Forbidden)
+    );
+    assert_eq!(
+        authorize(&maintainer, Action::Hold, Some(&fixing)),
+        Err(Denied::Forbidden)
+    );
+    assert_eq!(
+        authorize(&stranger, Action::ViewCase, Some(&fixing)),
+        Err(Denied::NotFound)
+    );
+    assert_eq!(visibility(&maintainer), Visibility::Maintainer(UserId(20)));
+}
+
+#[test]
+fn reporters_parties_and_links_see_their_case_only() {
+    let facts = example_case(State::Acknowledged);
+    let reporter = user(10, Role::Reporter);
+    assert_eq!(authorize(&reporter, Action::Reply, Some(&facts)), Ok(()));
+    assert_eq!(
+        authorize(&reporter, Action::ViewNotes, Some(&facts)),
+        Err(Denied::Forbidden)
+    );
+    assert_eq!(
+        authorize(&user(11, Role::Reporter), Action::ViewCase, Some(&facts)),
+        Err(Denied::NotFound)
+    );
+    let party = user(30, Role::Party);
+    assert_eq!(authorize(&party, Action::WriteNote, Some(&facts)), Ok(()));
+    assert_eq!(
+        authorize(&party, Action::Reply, Some(&facts)),
+        Err(Denied::Forbidden)
+    );
+    let link = Principal::FollowUp {
+        report: ReportId(7),
+    };
+    assert_eq!(authorize(&link, Action::Reply, Some(&facts)), Ok(()));
+    assert_eq!(
+        authorize(&link, Action::ViewNotes, Some(&facts)),
+        Err(Denied::Forbidden)
+    );
+    let other = Principal::FollowUp {
+        report: ReportId(8),
+    };
+    assert_eq!(
+        authorize(&other, Action::ViewCase, Some(&facts)),
+        Err(Denied::NotFound)
+    );
+    assert_eq!(
+        authorize(&link, Action::ViewInbox, None),
+        Err(Denied::LoginRequired)
+    );
+}
+
+#[test]
+fn missing_cases_and_anonymous_requests() {
+    assert_eq!(
+        authorize(&user(1, Role::Admin), Action::ViewCase, None),
+        Err(Denied::NotFound)
+    );
+    assert_eq!(
+        authorize(&Principal::Anonymous, Action::SubmitReport, None),
+        Ok(())
+    );
+    assert_eq!(
+        authorize(
+            &Principal::Anonymous,
+            Action::ViewCase,
+            Some(&example_case(State::Received))
+        ),
+        Err(Denied::LoginRequired)
+    );
+    assert_eq!(
+        authorize(&Principal::Anonymous, Action::ViewCase, None),
+        Err(Denied::LoginRequired)
+    );
+}
+
+#[test]
+fn tokens_are_limited_to_their_scopes() {
+    let token = |scopes: Vec<TokenScope>| {
+        Principal::User(Account {
+            id: UserId(1),
+            role: Role::Coordinator,
+            second_factor: true,
+            token_scopes: Some(scopes),
+        })
+    };
+    let facts = example_case(State::Received);
+    let read = token(vec![TokenScope::Read]);
+    assert_eq!(authorize(&read, Action::ViewCase, Some(&facts)), Ok(()));
+    assert_eq!(
+        authorize(&read, Action::Reply, Some(&facts)),
+        Err(Denied::Forbidden)
+    );
+    assert_eq!(
+        authorize(&read, Action::SubmitReport, None),
+        Err(Denied::Forbidden)
+    );
+    assert_eq!(
+        authorize(&read, Action::ManageOwnAccount, None),
+        Err(Denied::Forbidden)
+    );
+    let write = token(vec![TokenScope::Write]);
+    assert_eq!(
+        authorize(
+            &write,
+            Action::Transition(State::Acknowledged),
+            Some(&facts)
+        ),
+        Ok(())
+    );
+    assert_eq!(visibility(&write), Visibility::Nothing);
+    // A scope never lifts a role's limits.
+    let admin_scope = token(vec![TokenScope::Admin]);
+    assert_eq!(
+        authorize(&admin_scope, Action::ManageUsers, None),
+        Err(Denied::Forbidden)
+    );
+}
+
+#[test]
+fn role_and_scope_names_round_trip() {
+    for role in Role::ALL {
+        assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+    }
+    for scope in TokenScope::ALL {
+        assert_eq!(scope.as_str().parse::<TokenScope>(), Ok(scope));
+    }
+}

@@ -163,6 +163,36 @@ fn rotation_rewraps_and_retires() {
     );
 }
 
+/// Two first starts racing each write a first KEK: both stay usable, one is current, and
+/// retiring keeps only that one.
+#[cfg(unix)]
+#[test]
+fn racing_first_keks_are_both_kept() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let (mine, _) = Keyring::load_or_create(dir.path()).unwrap();
+    let (_, wrapped) = mine.new_data_key();
+    // The other process's first KEK, in the documented format.
+    let id = "0001-ffffffff";
+    let mut theirs = b"ward-kek\x01".to_vec();
+    theirs.push(id.len() as u8);
+    theirs.extend_from_slice(id.as_bytes());
+    theirs.extend_from_slice(&[7; 32]);
+    let path = dir.path().join(format!("kek-{id}.key"));
+    fs::write(&path, theirs).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+
+    let (both, created) = Keyring::load_or_create(dir.path()).unwrap();
+    assert!(!created);
+    assert_eq!(both.current_id(), id);
+    assert_eq!(both.ids().count(), 2);
+    let rewrapped = both.rewrap(&wrapped).unwrap();
+    both.retire(dir.path()).unwrap();
+    assert_eq!(kek_files(dir.path()), [format!("kek-{id}.key")]);
+    let (after, _) = Keyring::load_or_create(dir.path()).unwrap();
+    assert!(after.unwrap(&rewrapped).is_ok());
+}
+
 /// Key files are private, written whole, and nothing temporary is left behind.
 #[cfg(unix)]
 #[test]
