@@ -1,0 +1,13 @@
+//! ward-server's integration tests: the whole application, driven with `oneshot` over a fresh
+//! SQLite instance per test (no socket), except `server`, which binds one.
+#![allow(clippy::unwrap_used, reason = "tests fail loudly")]
+
+mod accounts;
+mod bad_input;
+mod csrf;
+mod headers;
+mod intake;
+mod login;
+mod routes;
+mod server;
+mod support;
