@@ -1,6 +1,7 @@
 //! ward-server's integration tests: the whole application, driven with `oneshot` over a fresh
 //! SQLite instance per test (no socket), except `server`, which binds one.
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
+#![allow(clippy::print_stderr, reason = "suites say why they skip")]
 
 mod accounts;
 mod bad_input;
