@@ -6,6 +6,7 @@
 mod access;
 mod audit;
 mod cvss;
+mod intake;
 mod seal;
 mod sla;
 mod workflow;
