@@ -5,6 +5,7 @@
 
 mod accounts;
 mod bad_input;
+mod confidentiality;
 mod csrf;
 mod headers;
 mod intake;
