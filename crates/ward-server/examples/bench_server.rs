@@ -16,13 +16,13 @@
 )]
 
 #[allow(dead_code, unreachable_pub, reason = "shared with the test suites")]
-#[path = "../tests/it/support/html.rs"]
+#[path = "../tests/it/harness/html.rs"]
 mod html;
 #[allow(dead_code, unreachable_pub, reason = "shared with the test suites")]
-#[path = "../tests/it/support/http.rs"]
+#[path = "../tests/it/harness/http.rs"]
 mod http;
 #[allow(dead_code, unreachable_pub, reason = "shared with the test suites")]
-#[path = "../tests/it/support/totp.rs"]
+#[path = "../tests/it/harness/totp.rs"]
 mod totp;
 
 use std::net::SocketAddr;

@@ -16,8 +16,8 @@ use ward_desk::access::Role;
 use ward_desk::notice::Notice;
 use ward_desk::state::State;
 
-use crate::support::chrome::{Chrome, ConsoleEntry, Session};
-use crate::support::{Mail, Options, TestServer, html};
+use crate::harness::chrome::{Chrome, ConsoleEntry, Session};
+use crate::harness::{Mail, Options, TestServer, html};
 
 const TITLE: &str = "Path traversal in the static file handler";
 const CONTACT: &str = "reporter@example.net";

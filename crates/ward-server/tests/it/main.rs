@@ -1,4 +1,6 @@
-//! ward serve as a whole: a real server on loopback, real browsers, a real SMTP server.
+//! ward-server's integration tests: the whole application, driven with `oneshot` over a fresh
+//! SQLite instance per test (no socket), except `server`, which binds one; and the
+//! whole-system suites, against a real server on loopback (`harness`):
 //!
 //! - `browser`: the end-to-end test in headless Chromium (report → TOTP login → inbox
 //!   → acknowledge → score → the reporter's page and the acknowledgment email), and the report
@@ -7,14 +9,25 @@
 //!   `ward_desk::access::authorize`.
 //! - `marker`: a report's content is nowhere in clear: database files, WAL, keys, logs,
 //!   PostgreSQL, emails.
-//! - `support`: the harness (server, SMTP capture, chromedriver, HTTP client, TOTP, scans).
+//! - `harness`: the server in-process, SMTP capture, chromedriver, an HTTP client, TOTP,
+//!   scans.
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
 #![allow(
     clippy::print_stderr,
-    reason = "tests report what they skipped and counted"
+    reason = "suites say why they skip and what they counted"
 )]
 
+mod accounts;
+mod bad_input;
 mod browser;
+mod confidentiality;
+mod csrf;
+mod harness;
+mod headers;
+mod intake;
+mod login;
 mod marker;
 mod matrix;
+mod routes;
+mod server;
 mod support;

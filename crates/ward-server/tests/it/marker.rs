@@ -18,9 +18,9 @@ use serde_json::json;
 use ward_desk::access::Role;
 use ward_server::RateLimits;
 
-use crate::support::http::Upload;
-use crate::support::scan::{self, Hit, Needle};
-use crate::support::{Mail, Options, TestServer, form_fields, html, logs};
+use crate::harness::http::Upload;
+use crate::harness::scan::{self, Hit, Needle};
+use crate::harness::{Mail, Options, TestServer, form_fields, html, logs};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_report_content_in_the_sqlite_files_or_the_logs() {

@@ -25,7 +25,7 @@ use ward_desk::access::{Action, Denied, Principal, authorize};
 
 use self::spec::{Object, Rule, SPECS, Spec};
 use self::world::{Role, Target, World};
-use crate::support::http::Response;
+use crate::harness::http::Response;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_times_every_role_agrees_with_the_rule() {

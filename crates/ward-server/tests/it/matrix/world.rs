@@ -18,8 +18,8 @@ use ward_server::RateLimits;
 use ward_store::NewApiToken;
 
 use super::spec::{Body, Object, Spec};
-use crate::support::http::{Client, Response, Upload, urlencode};
-use crate::support::{Options, TestServer, TestUser};
+use crate::harness::http::{Client, Response, Upload, urlencode};
+use crate::harness::{Options, TestServer, TestUser};
 
 /// Who is asking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
