@@ -95,7 +95,7 @@ pub(crate) async fn page(
     authorized: Authorized<perm::ViewInbox>,
     Query(params): Query<InboxParams>,
 ) -> Result<Response, WebError> {
-    let caller = authorized.0;
+    let caller = authorized.caller;
     let (listing, filter, all) = list(&state, &caller, &params).await?;
     let link = |page: u32| {
         let mut href = format!("/inbox?page={page}");
@@ -129,7 +129,7 @@ pub(crate) async fn api(
     authorized: Authorized<perm::ViewInbox>,
     Query(params): Query<InboxParams>,
 ) -> Result<Json<Listing>, WebError> {
-    let caller = authorized.0;
+    let caller = authorized.caller;
     let (listing, _, _) = list(&state, &caller, &params).await?;
     Ok(Json(listing))
 }

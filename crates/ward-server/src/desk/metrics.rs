@@ -46,7 +46,7 @@ pub(crate) async fn page(
     AxumState(state): AxumState<AppState>,
     authorized: Authorized<perm::ViewMetrics>,
 ) -> Result<Response, WebError> {
-    let caller = authorized.0;
+    let caller = authorized.caller;
     let figures = current(&state).await?;
     let shown = |d: Option<SignedDuration>| d.map(human);
     render(&MetricsPage {

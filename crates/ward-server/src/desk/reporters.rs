@@ -42,7 +42,7 @@ pub(crate) async fn export(
     authorized: Authorized<perm::ManageReporterData>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let caller = authorized.0;
+    let caller = authorized.caller;
     let user = reporter(&state, &id).await?;
     let uid = user.id;
     let ids = state.db(move |store| store.reports_of(uid)).await?;
@@ -113,7 +113,7 @@ pub(crate) async fn erase(
     Path(id): Path<String>,
     CsrfForm(EraseForm {}): CsrfForm<EraseForm>,
 ) -> Result<Response, WebError> {
-    let caller = authorized.0;
+    let caller = authorized.caller;
     let user = reporter(&state, &id).await?;
     let uid = user.id;
     let ids = state.db(move |store| store.reports_of(uid)).await?;

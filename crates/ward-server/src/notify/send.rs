@@ -11,6 +11,8 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use jiff::{SignedDuration, Timestamp};
+use ward_desk::access::Role;
+use ward_desk::notice::Recipient;
 use ward_store::{Notification, Store};
 
 use super::email::Mailer;
@@ -133,7 +135,8 @@ async fn deliver(
             let Some(mailer) = mailer else {
                 return Err(Failure::Never("no usable SMTP relay is configured".into()));
             };
-            let email = notice.email(&state.config.instance_name, &to, &link);
+            let recipient = recipient(state, &to).await?;
+            let email = notice.email_to(recipient, &state.config.instance_name, &to, &link);
             mailer.send(&email).await.map_err(|f| {
                 if f.permanent {
                     Failure::Never(f.what)
@@ -158,6 +161,21 @@ async fn deliver(
             .map_err(|e| Failure::Again(format!("webhook: {e}")))
         }
     }
+}
+
+/// How to word an email for `to`: an account of the team gets the team's email, a registered
+/// reporter theirs with the case id, any other address (an anonymous reporter's contact) one
+/// without the case id.
+async fn recipient(state: &AppState, to: &str) -> Result<Recipient, Failure> {
+    let email = to.to_owned();
+    let user = blocking(&state.store, move |s| s.user_by_email(&email))
+        .await
+        .map_err(|e| Failure::Again(format!("looking up the recipient: {e:#}")))?;
+    Ok(match user {
+        Some(user) if user.role == Role::Reporter => Recipient::Reporter,
+        Some(_) => Recipient::Team,
+        None => Recipient::AnonymousReporter,
+    })
 }
 
 /// Opens a notification's payload with its case's data key.
