@@ -68,8 +68,7 @@ pub(crate) async fn export(
         let mut files = Vec::new();
         for meta in &attachments {
             let aid = meta.id;
-            let Some((meta, body)) = state.db(move |store| store.attachment(id, aid)).await?
-            else {
+            let Some((meta, body)) = state.db(move |store| store.attachment(id, aid)).await? else {
                 continue;
             };
             let info = content::open_attachment_info(&key, &meta.sealed_meta)?;

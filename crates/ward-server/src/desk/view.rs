@@ -14,18 +14,18 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
+use ward_desk::UserId;
 use ward_desk::access::{Action, Role};
 use ward_desk::report::Credit;
 use ward_desk::severity::Band;
 use ward_desk::sla::Milestone;
 use ward_desk::state::{Resolution, State, check_transition};
-use ward_desk::UserId;
 use ward_store::User;
 
 use super::case::{self, DeadlineView};
 use super::score::{self, Editor};
 use crate::AppState;
-use crate::auth::{Case, Caller};
+use crate::auth::{Caller, Case};
 use crate::content;
 use crate::error::WebError;
 use crate::pages::{Chrome, render};
@@ -298,11 +298,15 @@ pub(crate) async fn load(
                 .packages
                 .iter()
                 .map(|p| {
-                    [p.ecosystem.as_deref(), Some(p.name.as_str()), p.versions.as_deref()]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(" ")
+                    [
+                        p.ecosystem.as_deref(),
+                        Some(p.name.as_str()),
+                        p.versions.as_deref(),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ")
                 })
                 .collect(),
         },
@@ -339,7 +343,11 @@ fn milestones(state: &AppState, report: &ward_store::Report, now: Timestamp) -> 
         Some(Resolution::Invalid | Resolution::Duplicate | Resolution::OutOfScope)
     ) || report.state == State::Closed;
     [
-        (Milestone::Acknowledge, policy.acknowledge, clock.acknowledged_at),
+        (
+            Milestone::Acknowledge,
+            policy.acknowledge,
+            clock.acknowledged_at,
+        ),
         (Milestone::Triage, policy.triage, clock.triaged_at),
         (Milestone::Disclose, policy.disclose, clock.disclosed_at),
     ]
@@ -389,12 +397,22 @@ fn forms(caller: &Caller, case: &Case, users: &HashMap<UserId, User>) -> Forms {
         list
     };
     Forms {
-        triage: transitions.iter().any(|(s, _)| *s == State::Triaged.as_str()),
+        triage: transitions
+            .iter()
+            .any(|(s, _)| *s == State::Triaged.as_str()),
         duplicate: caller.can(Action::LinkDuplicate, facts),
         transitions,
         hold: caller.can(Action::Hold, facts),
-        coordinators: if assign { by_role(Role::Coordinator) } else { Vec::new() },
-        maintainer_choices: if assign { by_role(Role::Maintainer) } else { Vec::new() },
+        coordinators: if assign {
+            by_role(Role::Coordinator)
+        } else {
+            Vec::new()
+        },
+        maintainer_choices: if assign {
+            by_role(Role::Maintainer)
+        } else {
+            Vec::new()
+        },
         assign,
         invite: caller.can(Action::InviteParty, facts),
         score: caller.can(Action::Score, facts),

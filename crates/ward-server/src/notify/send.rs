@@ -85,9 +85,7 @@ pub async fn send_once(state: &AppState, now: Timestamp) -> anyhow::Result<SendS
             }
         };
         let result = match next {
-            Next::Sent | Next::Dropped => {
-                blocking(&store, move |s| s.notification_sent(id)).await
-            }
+            Next::Sent | Next::Dropped => blocking(&store, move |s| s.notification_sent(id)).await,
             Next::Retry(at) => blocking(&store, move |s| s.notification_failed(id, at)).await,
         };
         result.with_context(|| format!("recording the outcome of notification {id}"))?;

@@ -30,7 +30,10 @@ async fn the_editor_has_a_select_per_base_metric_and_scores_from_them() {
         }
     }
     assert!(page.contains("name=\"cvss3\"") && page.contains("name=\"cvss4\""));
-    assert_eq!(text_of(&page, "id=\"score\"").as_deref(), Some("not scored"));
+    assert_eq!(
+        text_of(&page, "id=\"score\"").as_deref(),
+        Some("not scored")
+    );
 
     let choices: Vec<(String, &str)> = CRITICAL_V3
         .split('/')
@@ -41,21 +44,40 @@ async fn the_editor_has_a_select_per_base_metric_and_scores_from_them() {
         })
         .collect();
     let fields: Vec<(&str, &str)> = choices.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-    let answer = desk.post(&coordinator, &format!("{path}/score"), &fields).await;
+    let answer = desk
+        .post(&coordinator, &format!("{path}/score"), &fields)
+        .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     let page = desk.get(&coordinator, &path).await.body;
-    assert_eq!(text_of(&page, "id=\"score\"").as_deref(), Some("9.8 critical"));
-    assert_eq!(attribute_after(&page, "id=\"score\"", "data-band").as_deref(), Some("critical"));
-    assert!(page.contains("remote code execution"), "the band's typical examples are shown");
+    assert_eq!(
+        text_of(&page, "id=\"score\"").as_deref(),
+        Some("9.8 critical")
+    );
+    assert_eq!(
+        attribute_after(&page, "id=\"score\"", "data-band").as_deref(),
+        Some("critical")
+    );
+    assert!(
+        page.contains("remote code execution"),
+        "the band's typical examples are shown"
+    );
     assert!(page.contains(CRITICAL_V3));
     // The selects now show the stored vector.
-    assert!(page.contains("<option value=\"N\" selected>"), "preselected values");
+    assert!(
+        page.contains("<option value=\"N\" selected>"),
+        "preselected values"
+    );
 
     // Submitting the form unchanged keeps the vector.
-    let answer = desk.post(&coordinator, &format!("{path}/score"), &fields).await;
+    let answer = desk
+        .post(&coordinator, &format!("{path}/score"), &fields)
+        .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
     let id = path.rsplit('/').next().unwrap().parse().unwrap();
-    assert_eq!(desk.report(ward_desk::ReportId(id)).cvss3.as_deref(), Some(CRITICAL_V3));
+    assert_eq!(
+        desk.report(ward_desk::ReportId(id)).cvss3.as_deref(),
+        Some(CRITICAL_V3)
+    );
     assert_eq!(desk.events("report.score").len(), 2);
 }
 
@@ -66,14 +88,20 @@ async fn a_typed_vector_wins_and_the_shown_score_is_the_4_0_one() {
         .post(
             &coordinator,
             &format!("{path}/score"),
-            &[("cvss3", "CVSS:3.1/AV:L/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N"), ("cvss4", V4)],
+            &[
+                ("cvss3", "CVSS:3.1/AV:L/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N"),
+                ("cvss4", V4),
+            ],
         )
         .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     let page = desk.get(&coordinator, &path).await.body;
     let score = attribute_after(&page, "id=\"score\"", "data-score").unwrap();
     assert_eq!(score, "9.3", "the 4.0 score of {V4}");
-    assert_eq!(attribute_after(&page, "id=\"score\"", "data-band").as_deref(), Some("critical"));
+    assert_eq!(
+        attribute_after(&page, "id=\"score\"", "data-band").as_deref(),
+        Some("critical")
+    );
 }
 
 #[tokio::test]
@@ -88,18 +116,43 @@ async fn invalid_vectors_are_422_with_the_reason_and_nothing_is_stored() {
         &[("cvss3", V4)],
         &[("cvss4", CRITICAL_V3)],
         &[("v3_AV", "N"), ("v3_AC", "L")],
-        &[("v3_AV", "Q"), ("v3_AC", "L"), ("v3_PR", "N"), ("v3_UI", "N"), ("v3_S", "U"), ("v3_C", "H"), ("v3_I", "H"), ("v3_A", "H")],
+        &[
+            ("v3_AV", "Q"),
+            ("v3_AC", "L"),
+            ("v3_PR", "N"),
+            ("v3_UI", "N"),
+            ("v3_S", "U"),
+            ("v3_C", "H"),
+            ("v3_I", "H"),
+            ("v3_A", "H"),
+        ],
     ];
     for fields in cases {
         let answer = desk.post(&coordinator, &score, fields).await;
-        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}: {}", answer.body);
-        assert!(answer.body.contains("data-field=\"cvss"), "the field is named: {}", answer.body);
+        assert_eq!(
+            answer.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{fields:?}: {}",
+            answer.body
+        );
+        assert!(
+            answer.body.contains("data-field=\"cvss"),
+            "the field is named: {}",
+            answer.body
+        );
         let stored = desk.report(id);
-        assert_eq!((stored.cvss3, stored.cvss4, stored.score), (None, None, None));
+        assert_eq!(
+            (stored.cvss3, stored.cvss4, stored.score),
+            (None, None, None)
+        );
     }
     // A valid 3.1 with an invalid 4.0 stores neither.
     let answer = desk
-        .post(&coordinator, &score, &[("cvss3", CRITICAL_V3), ("cvss4", "CVSS:4.0/nope")])
+        .post(
+            &coordinator,
+            &score,
+            &[("cvss3", CRITICAL_V3), ("cvss4", "CVSS:4.0/nope")],
+        )
         .await;
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(desk.report(id).cvss3, None);
@@ -108,23 +161,43 @@ async fn invalid_vectors_are_422_with_the_reason_and_nothing_is_stored() {
     // The API answers the same as JSON.
     let api = format!("/api/v1{path}/score");
     let answer = desk
-        .api(&coordinator, Method::POST, &api, Some(serde_json::json!({"cvss3": "CVSS:3.1/AV:Z"})))
+        .api(
+            &coordinator,
+            Method::POST,
+            &api,
+            Some(serde_json::json!({"cvss3": "CVSS:3.1/AV:Z"})),
+        )
         .await;
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(answer.json()["fields"][0]["field"], "cvss3");
     let answer = desk
-        .api(&coordinator, Method::POST, &api, Some(serde_json::json!({"cvss3": CRITICAL_V3})))
+        .api(
+            &coordinator,
+            Method::POST,
+            &api,
+            Some(serde_json::json!({"cvss3": CRITICAL_V3})),
+        )
         .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     assert_eq!(answer.json()["score"], 9.8);
     assert_eq!(answer.json()["band"], "critical");
     // Leaving a field out keeps it; an empty string clears it.
     let answer = desk
-        .api(&coordinator, Method::POST, &api, Some(serde_json::json!({"cvss4": V4})))
+        .api(
+            &coordinator,
+            Method::POST,
+            &api,
+            Some(serde_json::json!({"cvss4": V4})),
+        )
         .await;
     assert_eq!(answer.json()["cvss3"], CRITICAL_V3);
     let answer = desk
-        .api(&coordinator, Method::POST, &api, Some(serde_json::json!({"cvss3": ""})))
+        .api(
+            &coordinator,
+            Method::POST,
+            &api,
+            Some(serde_json::json!({"cvss3": ""})),
+        )
         .await;
     assert_eq!(answer.json()["cvss3"], serde_json::Value::Null);
     assert_eq!(answer.json()["score"], 9.3);
@@ -137,7 +210,11 @@ async fn only_those_who_may_score_see_the_editor_or_can_post_it() {
     let id = path.rsplit('/').next().unwrap();
     let email = party.email.clone();
     let answer = desk
-        .post(&coordinator, &format!("{path}/invite"), &[("email", &email)])
+        .post(
+            &coordinator,
+            &format!("{path}/invite"),
+            &[("email", &email)],
+        )
         .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     let page = desk.get(&party, &path).await;

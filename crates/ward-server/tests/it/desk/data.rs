@@ -27,7 +27,10 @@ async fn an_admin_exports_and_erases_a_reporters_data() {
         )
         .await;
     let not_theirs = desk
-        .submit_as(&other, serde_json::json!({"title": "Other's", "description": "kept"}))
+        .submit_as(
+            &other,
+            serde_json::json!({"title": "Other's", "description": "kept"}),
+        )
         .await;
     assert_eq!(desk.report(theirs.id).reporter, Some(reporter.id));
     let answer = desk
@@ -66,7 +69,11 @@ async fn an_admin_exports_and_erases_a_reporters_data() {
     assert_eq!(reports[0]["submission"]["title"], format!("{MARKER} title"));
     assert_eq!(reports[0]["submission"]["credit"]["value"], "Fin Der");
     let thread = reports[0]["thread"].as_array().unwrap();
-    assert_eq!(thread.len(), 1, "their side of the thread, not the team's notes");
+    assert_eq!(
+        thread.len(),
+        1,
+        "their side of the thread, not the team's notes"
+    );
     assert_eq!(thread[0]["body"], "Could you share a proof of concept?");
     assert_eq!(desk.events("reporter.export").len(), 1);
 
@@ -78,21 +85,39 @@ async fn an_admin_exports_and_erases_a_reporters_data() {
             .await;
         assert_eq!(erase.status, StatusCode::FORBIDDEN);
     }
-    assert_eq!(desk.get(&admin, "/admin/reporters/999999/export").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        desk.get(&admin, "/admin/reporters/999999/export")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
 
     let answer = desk
-        .post(&admin, &format!("/admin/reporters/{}/erase", reporter.id), &[])
+        .post(
+            &admin,
+            &format!("/admin/reporters/{}/erase", reporter.id),
+            &[],
+        )
         .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-    let page = desk.get(&coordinator, &format!("/cases/{}", theirs.id)).await.body;
+    let page = desk
+        .get(&coordinator, &format!("/cases/{}", theirs.id))
+        .await
+        .body;
     assert!(!page.contains(MARKER), "the content is gone");
     assert!(!page.contains("Fin Der"), "the credit is gone");
     assert!(page.contains("erased at the reporter"), "{page}");
     assert!(page.contains("left-pad"), "the affected packages stay");
     assert!(desk.report(theirs.id).purged_at.is_some());
     assert!(desk.report(not_theirs.id).purged_at.is_none());
-    let page = desk.get(&coordinator, &format!("/cases/{}", not_theirs.id)).await.body;
-    assert!(page.contains("Other&#x27;s") || page.contains("Other's"), "{page}");
+    let page = desk
+        .get(&coordinator, &format!("/cases/{}", not_theirs.id))
+        .await
+        .body;
+    assert!(
+        page.contains("Other&#x27;s") || page.contains("Other's"),
+        "{page}"
+    );
     assert_eq!(desk.events("report.erase").len(), 1);
     assert_eq!(desk.events("reporter.erase").len(), 1);
     let exported = desk.get(&admin, &export).await.json();

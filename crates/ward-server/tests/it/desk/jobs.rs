@@ -51,13 +51,25 @@ async fn escalation_fires_once_per_overdue_milestone() {
     // What submitting queued (the new-report notice) is cleared first.
     let _ = drain_emails(&desk);
 
-    assert_eq!(escalate_once(&desk.state, desk.now()).await.unwrap(), 0, "nothing due yet");
+    assert_eq!(
+        escalate_once(&desk.state, desk.now()).await.unwrap(),
+        0,
+        "nothing due yet"
+    );
     desk.advance(SignedDuration::from_hours(49));
     let now = desk.now();
     assert_eq!(escalate_once(&desk.state, now).await.unwrap(), 1);
-    assert_eq!(escalate_once(&desk.state, now).await.unwrap(), 0, "only once");
+    assert_eq!(
+        escalate_once(&desk.state, now).await.unwrap(),
+        0,
+        "only once"
+    );
     desk.advance(SignedDuration::from_mins(5));
-    assert_eq!(escalate_once(&desk.state, desk.now()).await.unwrap(), 0, "still once");
+    assert_eq!(
+        escalate_once(&desk.state, desk.now()).await.unwrap(),
+        0,
+        "still once"
+    );
     let stored = desk.report(case.id);
     assert_eq!(stored.escalated, vec![Milestone::Acknowledge]);
     let events = desk.events("report.escalate");
@@ -81,7 +93,11 @@ async fn escalation_fires_once_per_overdue_milestone() {
         vec![Milestone::Acknowledge, Milestone::Triage]
     );
     assert_eq!(desk.events("report.escalate").len(), 3);
-    assert_eq!(drain_emails(&desk), 4, "two escalations, two recipients each");
+    assert_eq!(
+        drain_emails(&desk),
+        4,
+        "two escalations, two recipients each"
+    );
 }
 
 #[tokio::test]
@@ -92,7 +108,11 @@ async fn a_held_case_is_not_escalated() {
         .submit(serde_json::json!({"title": "Waiting", "description": "on the reporter"}))
         .await;
     let answer = desk
-        .post(&coordinator, &format!("/cases/{}/hold", case.id), &[("hold", "on")])
+        .post(
+            &coordinator,
+            &format!("/cases/{}/hold", case.id),
+            &[("hold", "on")],
+        )
         .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
     desk.advance(SignedDuration::from_hours(24 * 30));
@@ -172,14 +192,23 @@ async fn retention_purges_attachments_and_contact_after_the_period() {
     let open = submit_with_attachment(&desk, "Still open").await;
     let path = format!("/cases/{old}");
     let page = desk.get(&coordinator, &path).await.body;
-    assert!(page.contains("finder@example.net") && page.contains("poc.py"), "{page}");
+    assert!(
+        page.contains("finder@example.net") && page.contains("poc.py"),
+        "{page}"
+    );
     let attachment = format!("/cases/{old}/attachments/");
     let at = page.find(&attachment).unwrap() + attachment.len();
-    let aid: String = page[at..].chars().take_while(char::is_ascii_digit).collect();
+    let aid: String = page[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     let download = desk.get(&coordinator, &format!("{attachment}{aid}")).await;
     assert_eq!(download.status, StatusCode::OK);
     assert_eq!(download.body, "print('poc')");
-    assert_eq!(download.headers[header::CONTENT_TYPE], "application/octet-stream");
+    assert_eq!(
+        download.headers[header::CONTENT_TYPE],
+        "application/octet-stream"
+    );
     assert!(
         download.headers[header::CONTENT_DISPOSITION]
             .to_str()
@@ -187,14 +216,25 @@ async fn retention_purges_attachments_and_contact_after_the_period() {
             .starts_with("attachment;")
     );
 
-    let to_disclosed = ["acknowledged", "triaged", "fixing", "fix_ready", "disclosure_scheduled", "disclosed"];
+    let to_disclosed = [
+        "acknowledged",
+        "triaged",
+        "fixing",
+        "fix_ready",
+        "disclosure_scheduled",
+        "disclosed",
+    ];
     walk(&desk, &coordinator, old, &to_disclosed).await;
     desk.advance(SignedDuration::from_hours(24 * 20));
     walk(&desk, &coordinator, recent, &to_disclosed).await;
     desk.advance(SignedDuration::from_hours(24 * 11)); // 31 days after the first disclosure
 
     assert_eq!(retention_once(&desk.state, desk.now()).await.unwrap(), 1);
-    assert_eq!(retention_once(&desk.state, desk.now()).await.unwrap(), 0, "purged once");
+    assert_eq!(
+        retention_once(&desk.state, desk.now()).await.unwrap(),
+        0,
+        "purged once"
+    );
     let store = desk.state.store();
     assert!(store.attachments(old).unwrap().is_empty());
     assert_eq!(store.attachments(recent).unwrap().len(), 1);
@@ -203,7 +243,10 @@ async fn retention_purges_attachments_and_contact_after_the_period() {
     let page = desk.get(&coordinator, &path).await.body;
     assert!(!page.contains("finder@example.net"), "the contact is gone");
     assert!(page.contains("Disclosed long ago"), "the rest stays");
-    assert!(page.contains("@finder"), "the credit stays, for the advisory");
+    assert!(
+        page.contains("@finder"),
+        "the credit stays, for the advisory"
+    );
     let download = desk.get(&coordinator, &format!("{attachment}{aid}")).await;
     assert_eq!(download.status, StatusCode::NOT_FOUND);
     let events = desk.events("report.purge");

@@ -33,7 +33,10 @@ fn craft(
     if state == State::Closed {
         report.closed_at = Some(received + hours(50));
     }
-    desk.state.store().update_report(&report, &system("test.craft")).unwrap();
+    desk.state
+        .store()
+        .update_report(&report, &system("test.craft"))
+        .unwrap();
 }
 
 /// The value of an un-labelled or labelled sample line.
@@ -56,11 +59,43 @@ async fn medians_and_counts_on_crafted_data() {
         ids.push(case.id);
     }
     let received = desk.now() - hours(72);
-    craft(&desk, ids[0], State::FixReady, received, Some(1), Some(10), Some(120));
-    craft(&desk, ids[1], State::Triaged, received, Some(3), Some(30), None);
-    craft(&desk, ids[2], State::Acknowledged, received, Some(5), None, None);
+    craft(
+        &desk,
+        ids[0],
+        State::FixReady,
+        received,
+        Some(1),
+        Some(10),
+        Some(120),
+    );
+    craft(
+        &desk,
+        ids[1],
+        State::Triaged,
+        received,
+        Some(3),
+        Some(30),
+        None,
+    );
+    craft(
+        &desk,
+        ids[2],
+        State::Acknowledged,
+        received,
+        Some(5),
+        None,
+        None,
+    );
     craft(&desk, ids[3], State::Received, received, None, None, None);
-    craft(&desk, ids[4], State::Closed, received, Some(7), Some(40), None);
+    craft(
+        &desk,
+        ids[4],
+        State::Closed,
+        received,
+        Some(7),
+        Some(40),
+        None,
+    );
 
     let answer = desk.api(&coordinator, Method::GET, "/metrics", None).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
@@ -73,30 +108,70 @@ async fn medians_and_counts_on_crafted_data() {
     let text = answer.body;
     // Acknowledged after 1, 3, 5, 7 h: median 4 h. Triaged after 10, 30, 40 h: 30 h.
     // Fix ready after 120 h.
-    assert_eq!(sample(&text, "ward_time_to_acknowledge_median_seconds"), Some(4.0 * 3600.0), "{text}");
-    assert_eq!(sample(&text, "ward_time_to_triage_median_seconds"), Some(30.0 * 3600.0));
-    assert_eq!(sample(&text, "ward_time_to_fix_median_seconds"), Some(120.0 * 3600.0));
-    assert_eq!(sample(&text, "ward_cases_open{state=\"received\"}"), Some(1.0));
-    assert_eq!(sample(&text, "ward_cases_open{state=\"fix_ready\"}"), Some(1.0));
-    assert_eq!(sample(&text, "ward_cases_open{state=\"closed\"}"), None, "closed is not open");
+    assert_eq!(
+        sample(&text, "ward_time_to_acknowledge_median_seconds"),
+        Some(4.0 * 3600.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, "ward_time_to_triage_median_seconds"),
+        Some(30.0 * 3600.0)
+    );
+    assert_eq!(
+        sample(&text, "ward_time_to_fix_median_seconds"),
+        Some(120.0 * 3600.0)
+    );
+    assert_eq!(
+        sample(&text, "ward_cases_open{state=\"received\"}"),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(&text, "ward_cases_open{state=\"fix_ready\"}"),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(&text, "ward_cases_open{state=\"closed\"}"),
+        None,
+        "closed is not open"
+    );
     // Received 72 h ago and never acknowledged: overdue. The acknowledged one owes its triage
     // on day 7: not yet.
-    assert_eq!(sample(&text, "ward_cases_overdue{state=\"received\"}"), Some(1.0));
-    assert_eq!(sample(&text, "ward_cases_overdue{state=\"acknowledged\"}"), Some(0.0));
+    assert_eq!(
+        sample(&text, "ward_cases_overdue{state=\"received\"}"),
+        Some(1.0)
+    );
+    assert_eq!(
+        sample(&text, "ward_cases_overdue{state=\"acknowledged\"}"),
+        Some(0.0)
+    );
     assert_eq!(sample(&text, "ward_cases"), Some(5.0));
     assert!(text.trim_end().ends_with("# EOF"));
 
     let page = desk.get(&coordinator, "/team/metrics").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("4 h 0 min") && page.body.contains("1 d 6 h"), "{}", page.body);
+    assert!(
+        page.body.contains("4 h 0 min") && page.body.contains("1 d 6 h"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("5 d 0 h"));
     assert!(page.body.contains("<span id=\"overdue-total\">1</span>"));
 
     // Maintainers and strangers may not read them.
-    assert_eq!(desk.get(&maintainer, "/team/metrics").await.status, StatusCode::FORBIDDEN);
-    assert_eq!(desk.api(&maintainer, Method::GET, "/metrics", None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        desk.get(&maintainer, "/team/metrics").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        desk.api(&maintainer, Method::GET, "/metrics", None)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
     let anonymous = desk.get_anonymous("/metrics").await;
-    assert!(anonymous.status == StatusCode::SEE_OTHER || anonymous.status == StatusCode::UNAUTHORIZED);
+    assert!(
+        anonymous.status == StatusCode::SEE_OTHER || anonymous.status == StatusCode::UNAUTHORIZED
+    );
     assert!(!anonymous.body.contains("ward_cases"));
 }
 
@@ -104,8 +179,14 @@ async fn medians_and_counts_on_crafted_data() {
 async fn no_case_yet_leaves_the_medians_out() {
     let desk = Desk::new();
     let coordinator = desk.user(Role::Coordinator, "coord").await;
-    let text = desk.api(&coordinator, Method::GET, "/metrics", None).await.body;
-    assert_eq!(sample(&text, "ward_time_to_acknowledge_median_seconds"), None);
+    let text = desk
+        .api(&coordinator, Method::GET, "/metrics", None)
+        .await
+        .body;
+    assert_eq!(
+        sample(&text, "ward_time_to_acknowledge_median_seconds"),
+        None
+    );
     assert_eq!(sample(&text, "ward_cases"), Some(0.0));
     let page = desk.get(&coordinator, "/team/metrics").await.body;
     assert!(page.contains("no case yet"));

@@ -144,7 +144,10 @@ async fn webhooks_are_signed_over_the_exact_body_with_a_timestamp() {
         assert_eq!(request.request_line, "POST /hook HTTP/1.1");
         assert_eq!(request.header("content-type"), Some("application/json"));
         let signature = request.header("x-ward-signature").unwrap();
-        assert_eq!(signature, format!("sha256={}", hmac_hex(SECRET, &request.body)));
+        assert_eq!(
+            signature,
+            format!("sha256={}", hmac_hex(SECRET, &request.body))
+        );
         let timestamp: i64 = request.header("x-ward-timestamp").unwrap().parse().unwrap();
         assert_eq!(timestamp, now.as_second());
         let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
@@ -155,19 +158,55 @@ async fn webhooks_are_signed_over_the_exact_body_with_a_timestamp() {
             body["link"].as_str(),
             Some(format!("http://ward.test/cases/{}", case.id).as_str())
         );
-        assert!(!String::from_utf8_lossy(&request.body).contains(MARKER), "no content");
+        assert!(
+            !String::from_utf8_lossy(&request.body).contains(MARKER),
+            "no content"
+        );
         // The library's own check agrees, and refuses a changed body or an old delivery.
-        assert!(webhook::verify(SECRET.as_bytes(), &request.body, signature, timestamp, timestamp + 10, 300).is_ok());
+        assert!(
+            webhook::verify(
+                SECRET.as_bytes(),
+                &request.body,
+                signature,
+                timestamp,
+                timestamp + 10,
+                300
+            )
+            .is_ok()
+        );
         let mut changed = request.body.clone();
         changed.push(b' ');
-        assert!(webhook::verify(SECRET.as_bytes(), &changed, signature, timestamp, timestamp, 300).is_err());
-        assert!(webhook::verify(SECRET.as_bytes(), &request.body, signature, timestamp, timestamp + 3600, 300).is_err());
+        assert!(
+            webhook::verify(
+                SECRET.as_bytes(),
+                &changed,
+                signature,
+                timestamp,
+                timestamp,
+                300
+            )
+            .is_err()
+        );
+        assert!(
+            webhook::verify(
+                SECRET.as_bytes(),
+                &request.body,
+                signature,
+                timestamp,
+                timestamp + 3600,
+                300
+            )
+            .is_err()
+        );
         kinds.push(body["kind"].as_str().unwrap().to_owned());
     }
     kinds.sort();
     assert_eq!(kinds, ["new_report", "state_changed"]);
     // Sent means gone from the outbox.
-    assert_eq!(send_once(&desk.state, now).await.unwrap(), SendSummary::default());
+    assert_eq!(
+        send_once(&desk.state, now).await.unwrap(),
+        SendSummary::default()
+    );
 }
 
 #[tokio::test]
@@ -178,11 +217,22 @@ async fn a_failing_webhook_is_retried_with_backoff() {
         .await;
     let now = desk.now();
     let summary = send_once(&desk.state, now).await.unwrap();
-    assert_eq!(summary, SendSummary { sent: 0, retried: 1, dropped: 0 });
+    assert_eq!(
+        summary,
+        SendSummary {
+            sent: 0,
+            retried: 1,
+            dropped: 0
+        }
+    );
     // Not again before its backoff, then again after it.
-    let summary = send_once(&desk.state, now + SignedDuration::from_secs(20)).await.unwrap();
+    let summary = send_once(&desk.state, now + SignedDuration::from_secs(20))
+        .await
+        .unwrap();
     assert_eq!(summary, SendSummary::default());
-    let summary = send_once(&desk.state, now + SignedDuration::from_secs(31)).await.unwrap();
+    let summary = send_once(&desk.state, now + SignedDuration::from_secs(31))
+        .await
+        .unwrap();
     assert_eq!(summary.retried, 1);
     assert_eq!(listener.requests().len(), 2);
     let deliveries: Vec<_> = listener
@@ -205,7 +255,14 @@ async fn a_webhook_no_longer_configured_is_dropped() {
     };
     let reopened = ward_server::AppState::open(config).unwrap();
     let summary = send_once(&reopened, reopened.now()).await.unwrap();
-    assert_eq!(summary, SendSummary { sent: 0, retried: 0, dropped: 1 });
+    assert_eq!(
+        summary,
+        SendSummary {
+            sent: 0,
+            retried: 0,
+            dropped: 1
+        }
+    );
 }
 
 /// `python3 -m aiosmtpd` writing every message into a Maildir; killed on drop.
@@ -262,7 +319,10 @@ impl SmtpServer {
         };
         let start = Instant::now();
         while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
-            assert!(start.elapsed() < Duration::from_secs(20), "aiosmtpd did not start");
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "aiosmtpd did not start"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         Some(server)
@@ -304,11 +364,22 @@ async fn emails_reach_a_real_smtp_server() {
         }))
         .await;
     let answer = desk
-        .post(&coordinator, &format!("/cases/{}/transition", case.id), &[("to", "acknowledged")])
+        .post(
+            &coordinator,
+            &format!("/cases/{}/transition", case.id),
+            &[("to", "acknowledged")],
+        )
         .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
     let summary = send_once(&desk.state, desk.now()).await.unwrap();
-    assert_eq!(summary, SendSummary { sent: 2, retried: 0, dropped: 0 });
+    assert_eq!(
+        summary,
+        SendSummary {
+            sent: 2,
+            retried: 0,
+            dropped: 0
+        }
+    );
 
     let messages = smtp.messages();
     assert_eq!(messages.len(), 2, "{messages:#?}");

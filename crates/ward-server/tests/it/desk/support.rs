@@ -46,8 +46,7 @@ pub(crate) struct Answer {
 impl Answer {
     /// The body as JSON.
     pub(crate) fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 
     /// The `Location` header.
@@ -156,7 +155,8 @@ impl Desk {
 
     /// `GET path` without a session.
     pub(crate) async fn get_anonymous(&self, path: &str) -> Answer {
-        self.send(Request::get(path).body(Body::empty()).unwrap()).await
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
     }
 
     /// A form POST with `who`'s session and CSRF token.
@@ -278,7 +278,12 @@ pub(crate) async fn walk(desk: &Desk, who: &Who, id: ReportId, states: &[&str]) 
         let answer = desk
             .post(who, &format!("/cases/{id}/transition"), &fields)
             .await;
-        assert_eq!(answer.status, StatusCode::SEE_OTHER, "to {to}: {}", answer.body);
+        assert_eq!(
+            answer.status,
+            StatusCode::SEE_OTHER,
+            "to {to}: {}",
+            answer.body
+        );
         assert_eq!(answer.location(), format!("/cases/{id}"));
     }
 }

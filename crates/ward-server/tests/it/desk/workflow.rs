@@ -34,17 +34,31 @@ async fn a_case_goes_from_received_to_closed_and_the_wrong_roles_are_refused() {
     let page = desk.get(&coordinator, &path).await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(shown_state(&page.body).as_deref(), Some("received"));
-    assert!(page.body.contains("finder@example.net"), "coordinators see the contact");
-    assert!(page.body.contains("npm left-pad &lt;1.3.0"), "{}", page.body);
+    assert!(
+        page.body.contains("finder@example.net"),
+        "coordinators see the contact"
+    );
+    assert!(
+        page.body.contains("npm left-pad &lt;1.3.0"),
+        "{}",
+        page.body
+    );
 
     // Those who may not see it get the 404 of a case that does not exist.
     let missing = desk.get(&coordinator, "/cases/999999").await;
     for who in [&outsider, &party, &reporter] {
         let answer = desk.get(who, &path).await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND);
-        assert_eq!(answer.body, missing.body, "a hidden case looks exactly like a missing one");
+        assert_eq!(
+            answer.body, missing.body,
+            "a hidden case looks exactly like a missing one"
+        );
         let answer = desk
-            .post(who, &format!("{path}/transition"), &[("to", "acknowledged")])
+            .post(
+                who,
+                &format!("{path}/transition"),
+                &[("to", "acknowledged")],
+            )
             .await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND);
         assert!(inbox_row(&desk.get(who, "/inbox").await.body, case.id).is_none());
@@ -52,45 +66,91 @@ async fn a_case_goes_from_received_to_closed_and_the_wrong_roles_are_refused() {
 
     // Assigned, the maintainer sees it, without the reporter's contact, and may not move it.
     let answer = desk
-        .post(&coordinator, &format!("{path}/assign"), &[("maintainer", &maintainer.id.to_string())])
+        .post(
+            &coordinator,
+            &format!("{path}/assign"),
+            &[("maintainer", &maintainer.id.to_string())],
+        )
         .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     let page = desk.get(&maintainer, &path).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(!page.body.contains("finder@example.net"), "maintainers do not see the contact");
-    assert!(!page.body.contains("id=\"transition\""), "no transition form for the maintainer");
+    assert!(
+        !page.body.contains("finder@example.net"),
+        "maintainers do not see the contact"
+    );
+    assert!(
+        !page.body.contains("id=\"transition\""),
+        "no transition form for the maintainer"
+    );
     let answer = desk
-        .post(&maintainer, &format!("{path}/transition"), &[("to", "acknowledged")])
+        .post(
+            &maintainer,
+            &format!("{path}/transition"),
+            &[("to", "acknowledged")],
+        )
         .await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
 
     // An edge that does not exist is a 422, and nothing changes.
     let answer = desk
-        .post(&coordinator, &format!("{path}/transition"), &[("to", "fixing")])
+        .post(
+            &coordinator,
+            &format!("{path}/transition"),
+            &[("to", "fixing")],
+        )
         .await;
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(desk.report(case.id).state, State::Received);
     let answer = desk
-        .post(&coordinator, &format!("{path}/transition"), &[("to", "triaged")])
+        .post(
+            &coordinator,
+            &format!("{path}/transition"),
+            &[("to", "triaged")],
+        )
         .await;
-    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "triage needs a resolution");
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "triage needs a resolution"
+    );
 
-    walk(&desk, &coordinator, case.id, &["acknowledged", "triaged", "fixing"]).await;
+    walk(
+        &desk,
+        &coordinator,
+        case.id,
+        &["acknowledged", "triaged", "fixing"],
+    )
+    .await;
     let stored = desk.report(case.id);
     assert!(stored.clock.acknowledged_at.is_some() && stored.clock.triaged_at.is_some());
 
     // Fixing → fix ready is the one step a maintainer in scope may take.
     let answer = desk
-        .post(&maintainer, &format!("{path}/transition"), &[("to", "fix_ready")])
+        .post(
+            &maintainer,
+            &format!("{path}/transition"),
+            &[("to", "fix_ready")],
+        )
         .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     assert!(desk.report(case.id).clock.fix_ready_at.is_some());
     let answer = desk
-        .post(&maintainer, &format!("{path}/transition"), &[("to", "disclosure_scheduled")])
+        .post(
+            &maintainer,
+            &format!("{path}/transition"),
+            &[("to", "disclosure_scheduled")],
+        )
         .await;
     assert_eq!(answer.status, StatusCode::FORBIDDEN);
 
-    walk(&desk, &coordinator, case.id, &["disclosure_scheduled", "disclosed", "closed"]).await;
+    walk(
+        &desk,
+        &coordinator,
+        case.id,
+        &["disclosure_scheduled", "disclosed", "closed"],
+    )
+    .await;
     let stored = desk.report(case.id);
     assert_eq!(stored.state, State::Closed);
     assert!(stored.clock.disclosed_at.is_some() && stored.closed_at.is_some());
@@ -126,10 +186,18 @@ async fn a_duplicate_links_to_a_case_the_coordinator_can_see() {
             .post(
                 &coordinator,
                 &path,
-                &[("to", "triaged"), ("resolution", "duplicate"), ("duplicate_of", bad)],
+                &[
+                    ("to", "triaged"),
+                    ("resolution", "duplicate"),
+                    ("duplicate_of", bad),
+                ],
             )
             .await;
-        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "duplicate_of={bad:?}");
+        assert_eq!(
+            answer.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "duplicate_of={bad:?}"
+        );
     }
     assert_eq!(desk.report(second.id).state, State::Acknowledged);
     let answer = desk
@@ -146,7 +214,9 @@ async fn a_duplicate_links_to_a_case_the_coordinator_can_see() {
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     let stored = desk.report(second.id);
     assert_eq!(stored.duplicate_of, Some(first.id));
-    let page = desk.get(&coordinator, &format!("/cases/{}", second.id)).await;
+    let page = desk
+        .get(&coordinator, &format!("/cases/{}", second.id))
+        .await;
     assert!(page.body.contains(&format!("href=\"/cases/{}\"", first.id)));
     // A duplicate has nothing more due; it can only be closed.
     walk(&desk, &coordinator, second.id, &["closed"]).await;
@@ -165,7 +235,9 @@ async fn parties_are_invited_by_email_and_see_only_their_case_without_the_contac
         let answer = desk.post(&coordinator, &invite, &[("email", email)]).await;
         assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{email:?}");
     }
-    let answer = desk.post(&coordinator, &invite, &[("email", &party.email)]).await;
+    let answer = desk
+        .post(&coordinator, &invite, &[("email", &party.email)])
+        .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     let page = desk.get(&party, &format!("/cases/{}", invited.id)).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -184,11 +256,19 @@ async fn replies_reach_the_reporter_and_notes_stay_with_the_team() {
     let case = desk.submit(report("Thread")).await;
     let path = format!("/cases/{}", case.id);
     let answer = desk
-        .post(&coordinator, &format!("{path}/reply"), &[("body", "Thanks, we can reproduce it.")])
+        .post(
+            &coordinator,
+            &format!("{path}/reply"),
+            &[("body", "Thanks, we can reproduce it.")],
+        )
         .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
     let answer = desk
-        .post(&coordinator, &format!("{path}/note"), &[("body", "Team eyes only: CVE pending.")])
+        .post(
+            &coordinator,
+            &format!("{path}/note"),
+            &[("body", "Team eyes only: CVE pending.")],
+        )
         .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
     let answer = desk
@@ -200,7 +280,11 @@ async fn replies_reach_the_reporter_and_notes_stay_with_the_team() {
     assert!(page.body.contains("Thanks, we can reproduce it."));
     assert!(page.body.contains("Team eyes only: CVE pending."));
     let follow_up = desk.get_anonymous(&format!("/r/{}", case.token)).await;
-    assert!(follow_up.body.contains("Thanks, we can reproduce it."), "{}", follow_up.body);
+    assert!(
+        follow_up.body.contains("Thanks, we can reproduce it."),
+        "{}",
+        follow_up.body
+    );
     assert!(!follow_up.body.contains("Team eyes only"));
     assert_eq!(desk.events("report.reply").len(), 1);
     assert_eq!(desk.events("report.note").len(), 1);
@@ -218,23 +302,42 @@ async fn hold_pauses_the_clock_and_the_inbox_orders_by_the_nearest_deadline() {
     desk.advance(SignedDuration::from_hours(1));
     let later = desk.submit(report("Later")).await;
     let order = inbox_order(&desk.get(&coordinator, "/inbox").await.body);
-    assert_eq!(order, vec![held.id.0, later.id.0], "the earlier deadline first");
+    assert_eq!(
+        order,
+        vec![held.id.0, later.id.0],
+        "the earlier deadline first"
+    );
 
     desk.advance(SignedDuration::from_hours(46)); // 47 h after the first report
     let answer = desk
-        .post(&coordinator, &format!("/cases/{}/hold", held.id), &[("hold", "on")])
+        .post(
+            &coordinator,
+            &format!("/cases/{}/hold", held.id),
+            &[("hold", "on")],
+        )
         .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     desk.advance(SignedDuration::from_hours(10)); // 57 h: the other one is overdue
     let inbox = desk.get(&coordinator, "/inbox").await.body;
     let held_row = inbox_row(&inbox, held.id).unwrap();
-    assert!(held_row.contains("on hold") && !held_row.contains("overdue"), "{held_row}");
+    assert!(
+        held_row.contains("on hold") && !held_row.contains("overdue"),
+        "{held_row}"
+    );
     let later_row = inbox_row(&inbox, later.id).unwrap();
     assert!(later_row.contains("class=\"overdue\"") && later_row.contains("overdue"));
-    assert_eq!(inbox_order(&inbox), vec![later.id.0, held.id.0], "held cases sort last");
+    assert_eq!(
+        inbox_order(&inbox),
+        vec![later.id.0, held.id.0],
+        "held cases sort last"
+    );
 
     let answer = desk
-        .post(&coordinator, &format!("/cases/{}/hold", held.id), &[("hold", "off")])
+        .post(
+            &coordinator,
+            &format!("/cases/{}/hold", held.id),
+            &[("hold", "off")],
+        )
         .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
     let stored = desk.report(held.id);
@@ -248,7 +351,11 @@ async fn hold_pauses_the_clock_and_the_inbox_orders_by_the_nearest_deadline() {
     assert!(row.contains("class=\"overdue\""), "{row}");
     assert_eq!(desk.events("report.hold").len(), 2);
     let answer = desk
-        .post(&coordinator, &format!("/cases/{}/hold", held.id), &[("hold", "maybe")])
+        .post(
+            &coordinator,
+            &format!("/cases/{}/hold", held.id),
+            &[("hold", "maybe")],
+        )
         .await;
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
@@ -259,7 +366,9 @@ async fn the_json_api_lists_reads_and_moves_cases_with_a_token() {
     let coordinator = desk.user(Role::Coordinator, "coord").await;
     let maintainer = desk.user(Role::Maintainer, "maint").await;
     let case = desk.submit(report("Via API")).await;
-    let inbox = desk.api(&coordinator, Method::GET, "/api/v1/inbox", None).await;
+    let inbox = desk
+        .api(&coordinator, Method::GET, "/api/v1/inbox", None)
+        .await;
     assert_eq!(inbox.status, StatusCode::OK, "{}", inbox.body);
     let json = inbox.json();
     assert_eq!(json["total"], 1);
@@ -269,31 +378,58 @@ async fn the_json_api_lists_reads_and_moves_cases_with_a_token() {
 
     let path = format!("/api/v1/cases/{}", case.id);
     let answer = desk
-        .api(&coordinator, Method::POST, &format!("{path}/transition"), Some(serde_json::json!({"to": "acknowledged"})))
+        .api(
+            &coordinator,
+            Method::POST,
+            &format!("{path}/transition"),
+            Some(serde_json::json!({"to": "acknowledged"})),
+        )
         .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     assert_eq!(answer.json()["state"], "acknowledged");
     let answer = desk
-        .api(&coordinator, Method::POST, &format!("{path}/transition"), Some(serde_json::json!({"to": "closed", "resolution": "accepted"})))
+        .api(
+            &coordinator,
+            Method::POST,
+            &format!("{path}/transition"),
+            Some(serde_json::json!({"to": "closed", "resolution": "accepted"})),
+        )
         .await;
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(answer.json()["fields"][0]["field"].is_string());
     let answer = desk
-        .api(&coordinator, Method::POST, &format!("{path}/reply"), Some(serde_json::json!({"body": "On it."})))
+        .api(
+            &coordinator,
+            Method::POST,
+            &format!("{path}/reply"),
+            Some(serde_json::json!({"body": "On it."})),
+        )
         .await;
     assert_eq!(answer.status, StatusCode::OK);
     let answer = desk
-        .api(&coordinator, Method::POST, &format!("{path}/note"), Some(serde_json::json!({"body": "Internal."})))
+        .api(
+            &coordinator,
+            Method::POST,
+            &format!("{path}/note"),
+            Some(serde_json::json!({"body": "Internal."})),
+        )
         .await;
     assert_eq!(answer.status, StatusCode::OK);
-    let read = desk.api(&coordinator, Method::GET, &path, None).await.json();
+    let read = desk
+        .api(&coordinator, Method::GET, &path, None)
+        .await
+        .json();
     assert_eq!(read["state"], "acknowledged");
     assert_eq!(read["submission"]["title"], "Via API");
     assert_eq!(read["reporter"]["contact"], "finder@example.net");
     assert_eq!(read["thread"].as_array().unwrap().len(), 2);
 
     // Others: the same 404 as a missing case; malformed ids too.
-    for path in [path.clone(), "/api/v1/cases/999999".to_owned(), "/api/v1/cases/x".to_owned()] {
+    for path in [
+        path.clone(),
+        "/api/v1/cases/999999".to_owned(),
+        "/api/v1/cases/x".to_owned(),
+    ] {
         let answer = desk.api(&maintainer, Method::GET, &path, None).await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
     }
