@@ -14,6 +14,30 @@
 //! - [`report`]: what a reporter submits, validated, and the limits on it.
 //! - [`notice`]: the notifications the workflow sends (never with report content in them).
 //!
+//! ```
+//! use ward_desk::ReportId;
+//! use ward_desk::access::{Action, CaseFacts, Principal, authorize};
+//! use ward_desk::severity::{Band, Cvss};
+//! use ward_desk::state::{State, check_transition};
+//!
+//! // A follow-up link opens its one report, to read and answer, nothing more.
+//! let case = CaseFacts {
+//!     id: ReportId(17),
+//!     state: State::Received,
+//!     reporter: None,
+//!     maintainers: vec![],
+//!     parties: vec![],
+//! };
+//! let link = Principal::FollowUp { report: ReportId(17) };
+//! assert!(authorize(&link, Action::Reply, Some(&case)).is_ok());
+//! assert!(authorize(&link, Action::Transition(State::Acknowledged), Some(&case)).is_err());
+//! // Triage needs a resolution.
+//! assert!(check_transition(State::Received, State::Triaged, None).is_err());
+//! let cvss = Cvss::parse("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H")?;
+//! assert_eq!((cvss.score, cvss.band()), (9.8, Band::Critical));
+//! # Ok::<(), ward_desk::severity::CvssError>(())
+//! ```
+//!
 //! This crate never touches the network or a database; [`seal`] and [`intake`] read and write
 //! key files because keys must live outside the database.
 #![deny(missing_docs)]

@@ -183,8 +183,8 @@ pub struct Metric {
 /// The base metrics of a version, in vector order, for the editor.
 pub fn base_metrics(version: CvssVersion) -> &'static [Metric] {
     match version {
-        CvssVersion::V3 => V3_BASE,
-        CvssVersion::V4 => V4_BASE,
+        CvssVersion::V3 => tables::V3_BASE,
+        CvssVersion::V4 => tables::V4_BASE,
     }
 }
 
@@ -278,6 +278,8 @@ fn crate_error(error: cvss::Error) -> String {
     error.to_string()
 }
 
+mod tables;
+
 mod v3 {
     use super::*;
 
@@ -333,119 +335,6 @@ mod v4 {
         })
     }
 }
-
-const IMPACT: &[(&str, &str)] = &[("H", "High"), ("L", "Low"), ("N", "None")];
-
-static V3_BASE: &[Metric] = &[
-    Metric {
-        key: "AV",
-        name: "Attack Vector",
-        values: &[
-            ("N", "Network"),
-            ("A", "Adjacent"),
-            ("L", "Local"),
-            ("P", "Physical"),
-        ],
-    },
-    Metric {
-        key: "AC",
-        name: "Attack Complexity",
-        values: &[("L", "Low"), ("H", "High")],
-    },
-    Metric {
-        key: "PR",
-        name: "Privileges Required",
-        values: &[("N", "None"), ("L", "Low"), ("H", "High")],
-    },
-    Metric {
-        key: "UI",
-        name: "User Interaction",
-        values: &[("N", "None"), ("R", "Required")],
-    },
-    Metric {
-        key: "S",
-        name: "Scope",
-        values: &[("U", "Unchanged"), ("C", "Changed")],
-    },
-    Metric {
-        key: "C",
-        name: "Confidentiality",
-        values: IMPACT,
-    },
-    Metric {
-        key: "I",
-        name: "Integrity",
-        values: IMPACT,
-    },
-    Metric {
-        key: "A",
-        name: "Availability",
-        values: IMPACT,
-    },
-];
-
-static V4_BASE: &[Metric] = &[
-    Metric {
-        key: "AV",
-        name: "Attack Vector",
-        values: &[
-            ("N", "Network"),
-            ("A", "Adjacent"),
-            ("L", "Local"),
-            ("P", "Physical"),
-        ],
-    },
-    Metric {
-        key: "AC",
-        name: "Attack Complexity",
-        values: &[("L", "Low"), ("H", "High")],
-    },
-    Metric {
-        key: "AT",
-        name: "Attack Requirements",
-        values: &[("N", "None"), ("P", "Present")],
-    },
-    Metric {
-        key: "PR",
-        name: "Privileges Required",
-        values: &[("N", "None"), ("L", "Low"), ("H", "High")],
-    },
-    Metric {
-        key: "UI",
-        name: "User Interaction",
-        values: &[("N", "None"), ("P", "Passive"), ("A", "Active")],
-    },
-    Metric {
-        key: "VC",
-        name: "Vulnerable System Confidentiality",
-        values: IMPACT,
-    },
-    Metric {
-        key: "VI",
-        name: "Vulnerable System Integrity",
-        values: IMPACT,
-    },
-    Metric {
-        key: "VA",
-        name: "Vulnerable System Availability",
-        values: IMPACT,
-    },
-    Metric {
-        key: "SC",
-        name: "Subsequent System Confidentiality",
-        values: IMPACT,
-    },
-    Metric {
-        key: "SI",
-        name: "Subsequent System Integrity",
-        values: IMPACT,
-    },
-    Metric {
-        key: "SA",
-        name: "Subsequent System Availability",
-        values: IMPACT,
-    },
-];
 
 #[cfg(test)]
 mod tests {

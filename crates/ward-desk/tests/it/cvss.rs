@@ -271,3 +271,45 @@ fn the_oracle_answers_known_vectors() {
     ]);
     assert_eq!(answers, ["9.8 9.8 9.8", "9.3", "invalid"]);
 }
+
+mod bad_input {
+    use proptest::prelude::*;
+    use ward_desk::severity::Cvss;
+
+    /// Pieces of vectors, right and wrong, for soups that come close to valid vectors.
+    fn piece() -> impl Strategy<Value = String> {
+        let keys = prop::sample::select(vec![
+            "AV", "AC", "AT", "PR", "UI", "S", "C", "I", "A", "VC", "VI", "VA", "SC", "SI", "SA",
+            "E", "RL", "RC", "CR", "MAV", "MS", "MSI", "U", "av", "", "X", "Au",
+        ]);
+        let values = prop::sample::select(vec![
+            "N", "L", "H", "X", "P", "A", "U", "C", "R", "S", "Red", "n", "", "Z", "NN", "é",
+        ]);
+        prop_oneof![
+            (keys, values).prop_map(|(k, v)| format!("{k}:{v}")),
+            ".{0,6}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        /// Nothing panics, and what is accepted is a score in range, normalised stably.
+        #[test]
+        fn any_input_is_a_score_or_an_error(
+            prefix in prop::sample::select(vec!["CVSS:3.1", "CVSS:3.0", "CVSS:4.0", "cvss:4.0", "CVSS:2.0", "", "CVSS"]),
+            pieces in prop::collection::vec(piece(), 0..40),
+        ) {
+            let input = format!("{prefix}/{}", pieces.join("/"));
+            if let Ok(cvss) = Cvss::parse(&input) {
+                prop_assert!((0.0..=10.0).contains(&cvss.score), "{} scored {}", input, cvss.score);
+                prop_assert_eq!(Cvss::parse(&cvss.vector).unwrap(), cvss);
+            }
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(input in ".{0,300}") {
+            let _ = Cvss::parse(&input);
+        }
+    }
+}

@@ -1,6 +1,11 @@
-//! The integration tests of `ward-desk`: properties of the workflow and the permission check,
-//! the envelope encryption and the audit chain on real files, SLA examples, and CVSS scores
-//! against the reference Python library.
+//! The integration tests of `ward-desk`: properties of the workflow and of the permission
+//! check, the envelope encryption and the audit chain on real files, SLA examples, and CVSS
+//! scores against the reference Python library.
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
 
+mod access;
+mod audit;
 mod cvss;
+mod seal;
+mod sla;
+mod workflow;
