@@ -96,6 +96,7 @@ impl Caller {
 
     /// Loads case `id` and checks `action` on it. A case that does not exist and one the caller
     /// may not see give the same [`WebError::NotFound`].
+    #[allow(dead_code, reason = "the desk's handlers use it")]
     pub(crate) async fn case(
         &self,
         state: &AppState,
@@ -108,6 +109,7 @@ impl Caller {
     }
 
     /// Whether the caller may also do `action` on a case already loaded (what a page shows).
+    #[allow(dead_code, reason = "the desk's pages use it")]
     pub(crate) fn can(&self, action: Action, facts: &CaseFacts) -> bool {
         self.check.authorized.store(true, Ordering::Relaxed);
         access::authorize(&self.principal, action, Some(facts)).is_ok()
@@ -125,11 +127,6 @@ impl Caller {
             Principal::FollowUp { report } => format!("followup:{report}"),
             Principal::Anonymous => "anonymous".to_owned(),
         }
-    }
-
-    /// Marks the request's CSRF token as checked (by [`crate::csrf`]).
-    pub(crate) fn check_marker(&self) -> &AuthCheck {
-        &self.check
     }
 }
 
@@ -334,6 +331,7 @@ pub(crate) mod perm {
         ($($name:ident),* $(,)?) => {$(
             #[doc = concat!("[`Action::", stringify!($name), "`].")]
             #[derive(Debug)]
+            #[allow(dead_code, reason = "some are the desk's")]
             pub(crate) struct $name;
             impl Permission for $name {
                 const ACTION: Action = Action::$name;

@@ -150,6 +150,7 @@ pub(crate) fn seal_attachment(
 }
 
 /// Opens an attachment's metadata.
+#[allow(dead_code, reason = "the desk serves attachments")]
 pub(crate) fn open_attachment_info(
     key: &DataKey,
     sealed_meta: &[u8],
@@ -165,6 +166,7 @@ pub(crate) fn open_attachment_info(
 }
 
 /// Opens an attachment's body.
+#[allow(dead_code, reason = "the desk serves attachments")]
 pub(crate) fn open_attachment_body(
     key: &DataKey,
     info: &AttachmentInfo,

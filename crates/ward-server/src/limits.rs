@@ -199,14 +199,13 @@ impl Throttle {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() >= Self::MAX_KEYS {
             map.retain(|_, (_, last)| now.duration_since(*last) < Self::FORGET);
-            if map.len() >= Self::MAX_KEYS {
-                if let Some(oldest) = map
+            if map.len() >= Self::MAX_KEYS
+                && let Some(oldest) = map
                     .iter()
                     .min_by_key(|(_, (_, last))| *last)
                     .map(|(k, _)| k.clone())
-                {
-                    map.remove(&oldest);
-                }
+            {
+                map.remove(&oldest);
             }
         }
         let entry = map.entry(key.to_owned()).or_insert((0, now));

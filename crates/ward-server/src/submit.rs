@@ -3,7 +3,6 @@
 //! in one transaction, then queue the team's notification.
 
 use serde_json::Value;
-use ward_desk::ReportId;
 use ward_desk::access::Principal;
 use ward_desk::audit::NewEvent;
 use ward_desk::notice::Notice;
@@ -21,8 +20,6 @@ use crate::outbox;
 /// What the reporter gets back.
 #[derive(Debug, Clone)]
 pub(crate) struct Receipt {
-    /// The new case.
-    pub(crate) report: ReportId,
     /// The follow-up token (shown once, in the link).
     pub(crate) token: String,
 }
@@ -108,7 +105,8 @@ pub(crate) async fn submit(
             Ok(id)
         })
         .await?;
-    Ok(Receipt { report, token })
+    tracing::info!(report = %report, via = ?via, "report received");
+    Ok(Receipt { token })
 }
 
 /// The scope rows a submission's packages name: same name, case-insensitively, and the same
@@ -272,10 +270,9 @@ fn data_problem(message: &str) -> FieldError {
         let name = name_in_backticks(rest).unwrap_or_default();
         return FieldError {
             field: name,
-            message: format!(
-                "unknown field; expected one of title, description, impact, reproduction, \
-                 packages, credit, contact"
-            ),
+            message: "unknown field; expected one of title, description, impact, reproduction, \
+                      packages, credit, contact"
+                .to_owned(),
         };
     }
     if let Some(rest) = message.strip_prefix("missing field ") {

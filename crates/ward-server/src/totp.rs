@@ -36,7 +36,8 @@ pub(crate) fn check(secret: &[u8], code: &str, unix_secs: u64) -> Option<u64> {
     totp(secret)?.check(&code, unix_secs)
 }
 
-/// The code for `unix_secs` (tests and the CLI's self-check).
+/// The code for `unix_secs`.
+#[cfg(test)]
 pub(crate) fn code(secret: &[u8], unix_secs: u64) -> Option<String> {
     Some(totp(secret)?.generate(unix_secs).to_string())
 }
