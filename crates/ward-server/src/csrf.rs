@@ -182,7 +182,9 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
 }
 
 async fn parse_form<T: DeserializeOwned>(bytes: &axum::body::Bytes) -> Result<T, WebError> {
+    // POST: for GET, `Form` would read the query string instead of the body.
     let request = Request::builder()
+        .method(axum::http::Method::POST)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(axum::body::Body::from(bytes.clone()))
         .map_err(|e| WebError::Internal(e.into()))?;

@@ -435,14 +435,12 @@ async fn follow_up_case(
         Some(report) => auth::load_case(state, report.id).await?,
         None => None,
     };
-    let principal = match &case {
-        Some(case) => Principal::FollowUp {
-            report: case.report.id,
-        },
-        None => Principal::Anonymous,
-    };
-    caller.authorize_as(&principal, action, case.as_ref().map(|c| &c.facts))?;
+    // An unknown token opens nothing: the same 404 as a case the holder may not see.
     let case = case.ok_or(WebError::NotFound)?;
+    let principal = Principal::FollowUp {
+        report: case.report.id,
+    };
+    caller.authorize_as(&principal, action, Some(&case.facts))?;
     Ok((case, principal))
 }
 

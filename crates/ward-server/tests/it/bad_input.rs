@@ -33,7 +33,7 @@ async fn refused(h: &Harness, request: Request<Body>, status: StatusCode) -> Rep
 
 #[tokio::test]
 async fn oversized_bodies_are_413() {
-    let h = Harness::new();
+    let h = Harness::unlimited();
     let big = format!(
         r#"{{"title": "{MARKER}", "description": "{}"}}"#,
         "A".repeat(2 << 20)
@@ -90,7 +90,7 @@ async fn oversized_bodies_are_413() {
 
 #[tokio::test]
 async fn an_attachment_over_its_limit_is_422_naming_it() {
-    let h = Harness::new();
+    let h = Harness::unlimited();
     let mut browser = Browser::new();
     let csrf = csrf_of(&browser.get(&h, "/").await.body);
     let file = vec![b'x'; (5 << 20) + 1];
@@ -117,7 +117,7 @@ async fn an_attachment_over_its_limit_is_422_naming_it() {
 
 #[tokio::test]
 async fn malformed_json_is_400_saying_what_was_expected() {
-    let h = Harness::new();
+    let h = Harness::unlimited();
     let reply = refused(
         &h,
         json_request(
@@ -177,7 +177,7 @@ async fn malformed_json_is_400_saying_what_was_expected() {
 
 #[tokio::test]
 async fn a_wrong_content_type_is_415() {
-    let h = Harness::new();
+    let h = Harness::unlimited();
     let body = format!(r#"{{"title": "{MARKER}", "description": "d"}}"#);
     let reply = refused(
         &h,
@@ -228,7 +228,7 @@ async fn a_wrong_content_type_is_415() {
 
 #[tokio::test]
 async fn garbage_openpgp_is_422() {
-    let h = Harness::new();
+    let h = Harness::unlimited();
     for garbage in [
         format!("-----BEGIN PGP MESSAGE-----\n\n{MARKER}\n-----END PGP MESSAGE-----\n"),
         MARKER.to_owned(),
@@ -276,7 +276,7 @@ async fn garbage_openpgp_is_422() {
 
 #[tokio::test]
 async fn invalid_fields_are_422_listing_every_field() {
-    let h = Harness::new();
+    let h = Harness::unlimited();
     let body = format!(
         r#"{{"title": "{}", "description": "  ", "contact": "not an address {MARKER}",
             "credit": {{"type": "name", "value": ""}}, "packages": [{{"name": ""}}]}}"#,

@@ -21,7 +21,7 @@ async fn post_report(h: &Harness, browser: &mut Browser, csrf: Option<&str>) -> 
 
 #[tokio::test]
 async fn the_report_form_needs_the_token_of_this_browser() {
-    let h = Harness::new();
+    let h = Harness::unlimited();
     let mut browser = Browser::new();
     let page = browser.get(&h, "/").await;
     let csrf = csrf_of(&page.body);
@@ -62,7 +62,7 @@ async fn the_report_form_needs_the_token_of_this_browser() {
 
 #[tokio::test]
 async fn urlencoded_forms_refuse_missing_and_wrong_tokens() {
-    let h = Harness::new();
+    let h = Harness::unlimited();
     h.user("reporter@example.org", Role::Reporter);
     let mut browser = Browser::new();
     browser.get(&h, "/").await;
@@ -105,7 +105,7 @@ async fn urlencoded_forms_refuse_missing_and_wrong_tokens() {
 
 #[tokio::test]
 async fn logged_in_forms_take_the_session_token() {
-    let h = Harness::new();
+    let h = Harness::unlimited();
     let id = h.user("reporter@example.org", Role::Reporter);
     let mut browser = Browser::new();
     browser.login(&h, "reporter@example.org", None).await;

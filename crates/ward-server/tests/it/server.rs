@@ -132,6 +132,10 @@ async fn serves_https_with_hsts_and_secure_cookies() {
             "/CN=localhost",
             "-addext",
             "subjectAltName=DNS:localhost",
+            "-addext",
+            "basicConstraints=critical,CA:FALSE",
+            "-addext",
+            "extendedKeyUsage=serverAuth",
         ])
         .arg("-keyout")
         .arg(&key)

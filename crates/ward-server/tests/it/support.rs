@@ -50,6 +50,11 @@ impl Harness {
         Harness::with(|_| {})
     }
 
+    /// An instance without rate limits (tests that send many requests from one address).
+    pub(crate) fn unlimited() -> Harness {
+        Harness::with(|config| config.limits = ward_server::RateLimits::unlimited())
+    }
+
     pub(crate) fn with(configure: impl FnOnce(&mut Config)) -> Harness {
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config {
