@@ -13,17 +13,17 @@ fn hours(h: i64) -> SignedDuration {
     SignedDuration::from_hours(h)
 }
 
-/// Sets a case's state and clock directly in the store.
+/// Sets a case's state and clock (hours after its receipt) directly in the store.
 fn craft(
     desk: &Desk,
     id: ReportId,
     state: State,
-    received: Timestamp,
     ack: Option<i64>,
     triage: Option<i64>,
     fix: Option<i64>,
 ) {
     let mut report = desk.report(id);
+    let received: Timestamp = report.clock.received_at;
     report.state = state;
     report.resolution = triage.map(|_| Resolution::Accepted);
     report.clock.received_at = received;
@@ -58,44 +58,12 @@ async fn medians_and_counts_on_crafted_data() {
             .await;
         ids.push(case.id);
     }
-    let received = desk.now() - hours(72);
-    craft(
-        &desk,
-        ids[0],
-        State::FixReady,
-        received,
-        Some(1),
-        Some(10),
-        Some(120),
-    );
-    craft(
-        &desk,
-        ids[1],
-        State::Triaged,
-        received,
-        Some(3),
-        Some(30),
-        None,
-    );
-    craft(
-        &desk,
-        ids[2],
-        State::Acknowledged,
-        received,
-        Some(5),
-        None,
-        None,
-    );
-    craft(&desk, ids[3], State::Received, received, None, None, None);
-    craft(
-        &desk,
-        ids[4],
-        State::Closed,
-        received,
-        Some(7),
-        Some(40),
-        None,
-    );
+    craft(&desk, ids[0], State::FixReady, Some(1), Some(10), Some(120));
+    craft(&desk, ids[1], State::Triaged, Some(3), Some(30), None);
+    craft(&desk, ids[2], State::Acknowledged, Some(5), None, None);
+    craft(&desk, ids[3], State::Received, None, None, None);
+    craft(&desk, ids[4], State::Closed, Some(7), Some(40), None);
+    desk.advance(hours(72));
 
     let answer = desk.api(&coordinator, Method::GET, "/metrics", None).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);

@@ -39,7 +39,7 @@ async fn a_case_goes_from_received_to_closed_and_the_wrong_roles_are_refused() {
         "coordinators see the contact"
     );
     assert!(
-        page.body.contains("npm left-pad &lt;1.3.0"),
+        page.body.contains("npm left-pad &#60;1.3.0"),
         "{}",
         page.body
     );
@@ -163,7 +163,7 @@ async fn a_case_goes_from_received_to_closed_and_the_wrong_roles_are_refused() {
 
     // Every step was audited with ids and names only, and reading the case too.
     let transitions = desk.events("report.transition");
-    assert_eq!(transitions.len(), 8);
+    assert_eq!(transitions.len(), 7, "seven steps from received to closed");
     assert!(transitions.iter().all(|e| e.report == Some(case.id)));
     assert!(transitions.iter().all(|e| !e.detail.contains("traversal")));
     assert!(!desk.events("report.read").is_empty());
