@@ -134,8 +134,10 @@ async fn transition(
     id: ReportId,
     input: TransitionInput,
 ) -> Result<Report, WebError> {
+    // A case the caller cannot see is a 404 whatever the form says; then the state asked for.
+    let Case { mut report, facts } = caller.case(state, id, Action::ViewCase).await?;
     let to = case::parse_state(&input.to).ok_or_else(|| WebError::field("to", "a state"))?;
-    let Case { mut report, facts } = caller.case(state, id, Action::Transition(to)).await?;
+    caller.authorize_as(&caller.principal, Action::Transition(to), Some(&facts))?;
     let resolution = match input.resolution.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(name) => Some(case::parse_resolution(name).ok_or_else(|| {
@@ -236,12 +238,12 @@ async fn hold(
     id: ReportId,
     input: HoldInput,
 ) -> Result<Report, WebError> {
+    let Case { mut report, .. } = caller.case(state, id, Action::Hold).await?;
     let on = match input.hold.trim() {
         "on" => true,
         "off" => false,
         _ => return Err(WebError::field("hold", "on or off")),
     };
-    let Case { mut report, .. } = caller.case(state, id, Action::Hold).await?;
     let now = state.now();
     let clock = &mut report.clock;
     match (on, clock.held_since) {

@@ -108,6 +108,8 @@ pub(crate) struct AttachmentView {
 pub(crate) struct SeverityView {
     pub(crate) score: f64,
     pub(crate) band: &'static str,
+    #[serde(skip)]
+    pub(crate) band_label: &'static str,
     pub(crate) examples: &'static str,
     pub(crate) cvss3: Option<String>,
     pub(crate) cvss4: Option<String>,
@@ -321,6 +323,7 @@ pub(crate) async fn load(
             SeverityView {
                 score,
                 band: band.as_str(),
+                band_label: band_label(band),
                 examples: band.examples(),
                 cvss3: report.cvss3.clone(),
                 cvss4: report.cvss4.clone(),
@@ -418,6 +421,17 @@ fn forms(caller: &Caller, case: &Case, users: &HashMap<UserId, User>) -> Forms {
         score: caller.can(Action::Score, facts),
         reply: caller.can(Action::Reply, facts),
         note: caller.can(Action::WriteNote, facts),
+    }
+}
+
+/// A band for people.
+fn band_label(band: Band) -> &'static str {
+    match band {
+        Band::None => "None",
+        Band::Low => "Low",
+        Band::Medium => "Medium",
+        Band::High => "High",
+        Band::Critical => "Critical",
     }
 }
 

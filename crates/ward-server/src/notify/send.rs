@@ -22,8 +22,9 @@ use crate::outbox::{self, Outgoing};
 
 /// How long a claimed notification is not handed out again.
 const LEASE: SignedDuration = SignedDuration::from_mins(5);
-/// How many notifications one pass claims.
-const BATCH: u32 = 50;
+/// How many notifications one pass claims: few enough that sending them all (each bounded by
+/// its transport's timeout, 20 s for SMTP) ends well within the [`LEASE`].
+const BATCH: u32 = 10;
 /// Attempts before a notification is given up.
 pub(crate) const MAX_ATTEMPTS: i64 = 10;
 /// The first retry's delay; each later one doubles, up to [`MAX_DELAY`].
@@ -68,6 +69,13 @@ pub async fn send_once(state: &AppState, now: Timestamp) -> anyhow::Result<SendS
         let attempts = notification.attempts + 1;
         let next = match outcome {
             Ok(()) => Next::Sent,
+            Err(Failure::Unconfigured) => {
+                tracing::debug!(
+                    notification = id,
+                    "no SMTP relay configured: email not sent"
+                );
+                Next::Dropped
+            }
             Err(Failure::Never(why)) => {
                 tracing::warn!(notification = id, reason = %why, "dropping a notification");
                 Next::Dropped
@@ -115,6 +123,8 @@ enum Next {
 
 /// Why a delivery failed.
 enum Failure {
+    /// An email, and no SMTP relay is configured: nothing to do (not a fault).
+    Unconfigured,
     /// It can never succeed.
     Never(String),
     /// It may succeed later.
@@ -131,7 +141,11 @@ async fn deliver(
     match outgoing {
         Outgoing::Email { to, link, notice } => {
             let Some(mailer) = mailer else {
-                return Err(Failure::Never("no usable SMTP relay is configured".into()));
+                return Err(if state.config.smtp.is_none() {
+                    Failure::Unconfigured
+                } else {
+                    Failure::Never("the configured SMTP relay is unusable".into())
+                });
             };
             let recipient = recipient(state, &to).await?;
             let email = notice.email_to(recipient, &state.config.instance_name, &to, &link);

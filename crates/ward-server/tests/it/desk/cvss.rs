@@ -51,7 +51,7 @@ async fn the_editor_has_a_select_per_base_metric_and_scores_from_them() {
     let page = desk.get(&coordinator, &path).await.body;
     assert_eq!(
         text_of(&page, "id=\"score\"").as_deref(),
-        Some("9.8 critical")
+        Some("9.8 Critical")
     );
     assert_eq!(
         attribute_after(&page, "id=\"score\"", "data-band").as_deref(),

@@ -401,3 +401,28 @@ async fn emails_reach_a_real_smtp_server() {
         assert!(!message.contains(MARKER), "no report content in email");
     }
 }
+
+#[tokio::test]
+async fn the_background_jobs_deliver_and_stop_when_asked() {
+    let listener = Listener::start(204);
+    let desk = with_webhook(listener.url());
+    desk.submit(serde_json::json!({"title": "t", "description": "d"}))
+        .await;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let jobs = ward_server::jobs::spawn(&desk.state, stopped);
+    let start = Instant::now();
+    while listener.requests().is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the outbox job did not send"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    stop.send(true).unwrap();
+    for job in jobs {
+        tokio::time::timeout(Duration::from_secs(10), job)
+            .await
+            .expect("a job stops when asked")
+            .unwrap();
+    }
+}
