@@ -9,6 +9,7 @@
 
 mod accounts;
 mod bad_input;
+mod confidentiality;
 mod csrf;
 mod desk;
 mod headers;
