@@ -39,28 +39,88 @@ const fn route(method: &'static str, path: &'static str, description: &'static s
 
 /// The desk's routes, listed like [`crate::routes::ROUTES`].
 pub(crate) static ROUTES: &[Route] = &[
-    route("GET", "/inbox", "the cases one can see, nearest deadline first"),
-    route("GET", "/cases/{id}", "a case: state, deadlines, content, thread, forms"),
-    route("POST", "/cases/{id}/transition", "move a case to another state"),
-    route("POST", "/cases/{id}/hold", "put a case on hold or resume it"),
+    route(
+        "GET",
+        "/inbox",
+        "the cases one can see, nearest deadline first",
+    ),
+    route(
+        "GET",
+        "/cases/{id}",
+        "a case: state, deadlines, content, thread, forms",
+    ),
+    route(
+        "POST",
+        "/cases/{id}/transition",
+        "move a case to another state",
+    ),
+    route(
+        "POST",
+        "/cases/{id}/hold",
+        "put a case on hold or resume it",
+    ),
     route("POST", "/cases/{id}/score", "set a case's CVSS vectors"),
     route("POST", "/cases/{id}/reply", "write to the reporter"),
     route("POST", "/cases/{id}/note", "write a team-only note"),
-    route("POST", "/cases/{id}/assign", "assign a coordinator or a maintainer"),
+    route(
+        "POST",
+        "/cases/{id}/assign",
+        "assign a coordinator or a maintainer",
+    ),
     route("POST", "/cases/{id}/invite", "invite a party to a case"),
-    route("GET", "/cases/{id}/attachments/{aid}", "download an attachment"),
-    route("GET", "/team/metrics", "median response times, open and overdue cases"),
+    route(
+        "GET",
+        "/cases/{id}/attachments/{aid}",
+        "download an attachment",
+    ),
+    route(
+        "GET",
+        "/team/metrics",
+        "median response times, open and overdue cases",
+    ),
     route("GET", "/metrics", "the same figures for Prometheus"),
-    route("GET", "/admin/reporters/{id}/export", "a reporter's data, decrypted (JSON)"),
-    route("POST", "/admin/reporters/{id}/erase", "erase a reporter's data"),
+    route(
+        "GET",
+        "/admin/reporters/{id}/export",
+        "a reporter's data, decrypted (JSON)",
+    ),
+    route(
+        "POST",
+        "/admin/reporters/{id}/erase",
+        "erase a reporter's data",
+    ),
     route("GET", "/api/v1/inbox", "the inbox (JSON)"),
     route("GET", "/api/v1/cases/{id}", "a case (JSON)"),
-    route("POST", "/api/v1/cases/{id}/transition", "move a case (JSON)"),
-    route("POST", "/api/v1/cases/{id}/hold", "hold or resume a case (JSON)"),
-    route("POST", "/api/v1/cases/{id}/score", "set CVSS vectors (JSON)"),
-    route("POST", "/api/v1/cases/{id}/reply", "write to the reporter (JSON)"),
-    route("POST", "/api/v1/cases/{id}/note", "write a team note (JSON)"),
-    route("POST", "/api/v1/cases/{id}/assign", "assign a coordinator or maintainer (JSON)"),
+    route(
+        "POST",
+        "/api/v1/cases/{id}/transition",
+        "move a case (JSON)",
+    ),
+    route(
+        "POST",
+        "/api/v1/cases/{id}/hold",
+        "hold or resume a case (JSON)",
+    ),
+    route(
+        "POST",
+        "/api/v1/cases/{id}/score",
+        "set CVSS vectors (JSON)",
+    ),
+    route(
+        "POST",
+        "/api/v1/cases/{id}/reply",
+        "write to the reporter (JSON)",
+    ),
+    route(
+        "POST",
+        "/api/v1/cases/{id}/note",
+        "write a team note (JSON)",
+    ),
+    route(
+        "POST",
+        "/api/v1/cases/{id}/assign",
+        "assign a coordinator or maintainer (JSON)",
+    ),
     route("POST", "/api/v1/cases/{id}/invite", "invite a party (JSON)"),
 ];
 
@@ -83,7 +143,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/admin/reporters/{id}/erase", post(reporters::erase))
         .route("/api/v1/inbox", get(inbox::api))
         .route("/api/v1/cases/{id}", get(view::api))
-        .route("/api/v1/cases/{id}/transition", post(actions::transition_api))
+        .route(
+            "/api/v1/cases/{id}/transition",
+            post(actions::transition_api),
+        )
         .route("/api/v1/cases/{id}/hold", post(actions::hold_api))
         .route("/api/v1/cases/{id}/score", post(score::api))
         .route("/api/v1/cases/{id}/reply", post(actions::reply_api))

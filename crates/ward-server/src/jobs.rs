@@ -35,24 +35,34 @@ const RETENTION_EVERY: Duration = Duration::from_secs(60 * 60);
 /// handles after the last request.
 pub fn spawn(state: &AppState, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     vec![
-        every(OUTBOX_EVERY, shutdown.clone(), state.clone(), |s| async move {
-            let now = s.now();
-            match crate::notify::send_once(&s, now).await {
-                Ok(summary) if summary != SendSummary::default() => {
-                    tracing::debug!(?summary, "outbox pass");
+        every(
+            OUTBOX_EVERY,
+            shutdown.clone(),
+            state.clone(),
+            |s| async move {
+                let now = s.now();
+                match crate::notify::send_once(&s, now).await {
+                    Ok(summary) if summary != SendSummary::default() => {
+                        tracing::debug!(?summary, "outbox pass");
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = format!("{e:#}"), "outbox pass failed"),
                 }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = format!("{e:#}"), "outbox pass failed"),
-            }
-        }),
-        every(ESCALATE_EVERY, shutdown.clone(), state.clone(), |s| async move {
-            let now = s.now();
-            match escalate_once(&s, now).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(cases = n, "escalated overdue cases"),
-                Err(e) => tracing::warn!(error = format!("{e:#}"), "escalation pass failed"),
-            }
-        }),
+            },
+        ),
+        every(
+            ESCALATE_EVERY,
+            shutdown.clone(),
+            state.clone(),
+            |s| async move {
+                let now = s.now();
+                match escalate_once(&s, now).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(cases = n, "escalated overdue cases"),
+                    Err(e) => tracing::warn!(error = format!("{e:#}"), "escalation pass failed"),
+                }
+            },
+        ),
         every(RETENTION_EVERY, shutdown, state.clone(), |s| async move {
             let now = s.now();
             match retention_once(&s, now).await {

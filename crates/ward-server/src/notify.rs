@@ -33,8 +33,8 @@ use ward_store::{Report, Store};
 use crate::outbox::{self, Outgoing};
 use crate::{AppState, content};
 
-pub use send::{SendSummary, send_once};
 pub(crate) use send::blocking;
+pub use send::{SendSummary, send_once};
 
 /// Which side of a case a notice is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

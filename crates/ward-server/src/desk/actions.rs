@@ -22,7 +22,7 @@ use ward_store::{NewMessage, Report};
 
 use super::case;
 use crate::AppState;
-use crate::auth::{Case, Caller};
+use crate::auth::{Caller, Case};
 use crate::content;
 use crate::csrf::CsrfForm;
 use crate::error::WebError;
@@ -134,19 +134,27 @@ async fn transition(
     id: ReportId,
     input: TransitionInput,
 ) -> Result<Report, WebError> {
+    // A case the caller cannot see is a 404 whatever the form says; then the state asked for.
+    let Case { mut report, facts } = caller.case(state, id, Action::ViewCase).await?;
     let to = case::parse_state(&input.to).ok_or_else(|| WebError::field("to", "a state"))?;
-    let Case { mut report, facts } = caller.case(state, id, Action::Transition(to)).await?;
+    caller.authorize_as(&caller.principal, Action::Transition(to), Some(&facts))?;
     let resolution = match input.resolution.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(name) => Some(
-            case::parse_resolution(name)
-                .ok_or_else(|| WebError::field("resolution", "accepted, invalid, duplicate or out_of_scope"))?,
-        ),
+        Some(name) => Some(case::parse_resolution(name).ok_or_else(|| {
+            WebError::field("resolution", "accepted, invalid, duplicate or out_of_scope")
+        })?),
     };
     if to != State::Triaged && resolution.is_some() {
-        return Err(WebError::field("resolution", "only triage sets a resolution"));
+        return Err(WebError::field(
+            "resolution",
+            "only triage sets a resolution",
+        ));
     }
-    let resolution = if to == State::Triaged { resolution } else { report.resolution };
+    let resolution = if to == State::Triaged {
+        resolution
+    } else {
+        report.resolution
+    };
     check_transition(report.state, to, resolution)
         .map_err(|e| WebError::field("to", e.to_string()))?;
     let duplicate_of = match (resolution, input.duplicate_of.as_deref().map(str::trim)) {
@@ -155,7 +163,10 @@ async fn transition(
             Some(original(state, caller, id, other).await?)
         }
         (Some(Resolution::Duplicate), _) if to == State::Triaged => {
-            return Err(WebError::field("duplicate_of", "the case this one duplicates"));
+            return Err(WebError::field(
+                "duplicate_of",
+                "the case this one duplicates",
+            ));
         }
         (_, Some(other)) if !other.is_empty() => {
             return Err(WebError::field(
@@ -191,7 +202,13 @@ async fn transition(
         }),
     );
     let report = case::save(state, report, event).await?;
-    tell(state, &report, Notice::StateChanged { report: id, to }, None).await;
+    tell(
+        state,
+        &report,
+        Notice::StateChanged { report: id, to },
+        None,
+    )
+    .await;
     Ok(report)
 }
 
@@ -221,12 +238,12 @@ async fn hold(
     id: ReportId,
     input: HoldInput,
 ) -> Result<Report, WebError> {
+    let Case { mut report, .. } = caller.case(state, id, Action::Hold).await?;
     let on = match input.hold.trim() {
         "on" => true,
         "off" => false,
         _ => return Err(WebError::field("hold", "on or off")),
     };
-    let Case { mut report, .. } = caller.case(state, id, Action::Hold).await?;
     let now = state.now();
     let clock = &mut report.clock;
     match (on, clock.held_since) {
@@ -250,18 +267,43 @@ async fn assign(
     input: AssignInput,
 ) -> Result<Report, WebError> {
     let Case { mut report, .. } = caller.case(state, id, Action::Assign).await?;
-    let coordinator = account(state, "coordinator", input.coordinator.as_deref(), &[Role::Coordinator, Role::Admin]).await?;
-    let maintainer = account(state, "maintainer", input.maintainer.as_deref(), &[Role::Maintainer]).await?;
+    let coordinator = account(
+        state,
+        "coordinator",
+        input.coordinator.as_deref(),
+        &[Role::Coordinator, Role::Admin],
+    )
+    .await?;
+    let maintainer = account(
+        state,
+        "maintainer",
+        input.maintainer.as_deref(),
+        &[Role::Maintainer],
+    )
+    .await?;
     if coordinator.is_none() && maintainer.is_none() {
-        return Err(WebError::field("coordinator", "choose a coordinator or a maintainer"));
+        return Err(WebError::field(
+            "coordinator",
+            "choose a coordinator or a maintainer",
+        ));
     }
     if let Some(user) = coordinator {
         report.coordinator = Some(user);
-        let event = case::event(caller, "report.assign", id, serde_json::json!({ "coordinator": user.0 }));
+        let event = case::event(
+            caller,
+            "report.assign",
+            id,
+            serde_json::json!({ "coordinator": user.0 }),
+        );
         report = case::save(state, report, event).await?;
     }
     if let Some(user) = maintainer {
-        let event = case::event(caller, "report.assign", id, serde_json::json!({ "maintainer": user.0 }));
+        let event = case::event(
+            caller,
+            "report.assign",
+            id,
+            serde_json::json!({ "maintainer": user.0 }),
+        );
         state
             .db(move |store| store.assign_maintainer(id, user, &event))
             .await?;
@@ -310,7 +352,12 @@ async fn invite(
             ));
         }
     };
-    let event = case::event(caller, "report.invite", id, serde_json::json!({ "party": party.0 }));
+    let event = case::event(
+        caller,
+        "report.invite",
+        id,
+        serde_json::json!({ "party": party.0 }),
+    );
     state
         .db(move |store| store.invite_party(id, party, &event))
         .await?;
@@ -333,7 +380,13 @@ async fn reply(
     } else {
         Audience::Reporter
     };
-    tell(state, &case.report, Notice::NewReply { report: id }, Some(audience)).await;
+    tell(
+        state,
+        &case.report,
+        Notice::NewReply { report: id },
+        Some(audience),
+    )
+    .await;
     Ok(case.report)
 }
 
@@ -376,7 +429,11 @@ async fn write(
         body: content::seal_message(&key, id, body),
         created_at: state.now(),
     };
-    let action = if team_only { "report.note" } else { "report.reply" };
+    let action = if team_only {
+        "report.note"
+    } else {
+        "report.reply"
+    };
     let event = case::event(caller, action, id, serde_json::json!({}));
     state
         .db(move |store| store.add_message(&message, &[], &event))

@@ -120,7 +120,11 @@ pub(crate) struct DeadlineView {
 }
 
 /// The next deadline of `report` at `now`.
-pub(crate) fn next_deadline(state: &AppState, report: &Report, now: Timestamp) -> Option<DeadlineView> {
+pub(crate) fn next_deadline(
+    state: &AppState,
+    report: &Report,
+    now: Timestamp,
+) -> Option<DeadlineView> {
     let deadline = sla::next_deadline(
         &state.config.sla,
         &report.clock,
@@ -139,7 +143,12 @@ pub(crate) fn next_deadline(state: &AppState, report: &Report, now: Timestamp) -
 }
 
 /// The audit event of an action on a case by `caller`; `detail` holds ids and names only.
-pub(crate) fn event(caller: &Caller, action: &str, report: ReportId, detail: serde_json::Value) -> NewEvent {
+pub(crate) fn event(
+    caller: &Caller,
+    action: &str,
+    report: ReportId,
+    detail: serde_json::Value,
+) -> NewEvent {
     NewEvent {
         actor: caller.actor(),
         action: action.to_owned(),
@@ -150,7 +159,11 @@ pub(crate) fn event(caller: &Caller, action: &str, report: ReportId, detail: ser
 
 /// Saves a changed case (optimistic: [`WebError::Conflict`] when someone changed it since it
 /// was read) with its audit event, recomputing the inbox's sort key first.
-pub(crate) async fn save(state: &AppState, mut report: Report, event: NewEvent) -> Result<Report, WebError> {
+pub(crate) async fn save(
+    state: &AppState,
+    mut report: Report,
+    event: NewEvent,
+) -> Result<Report, WebError> {
     report.next_due_at = sla::sort_key(
         &state.config.sla,
         &report.clock,

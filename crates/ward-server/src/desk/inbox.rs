@@ -95,7 +95,7 @@ pub(crate) async fn page(
     authorized: Authorized<perm::ViewInbox>,
     Query(params): Query<InboxParams>,
 ) -> Result<Response, WebError> {
-    let caller = authorized.0;
+    let caller = authorized.caller;
     let (listing, filter, all) = list(&state, &caller, &params).await?;
     let link = |page: u32| {
         let mut href = format!("/inbox?page={page}");
@@ -129,7 +129,7 @@ pub(crate) async fn api(
     authorized: Authorized<perm::ViewInbox>,
     Query(params): Query<InboxParams>,
 ) -> Result<Json<Listing>, WebError> {
-    let caller = authorized.0;
+    let caller = authorized.caller;
     let (listing, _, _) = list(&state, &caller, &params).await?;
     Ok(Json(listing))
 }
@@ -150,9 +150,9 @@ async fn list(
     };
     let filter = match params.state.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(name) => Some(
-            case::parse_state(name).ok_or_else(|| WebError::field("state", "a state name"))?,
-        ),
+        Some(name) => {
+            Some(case::parse_state(name).ok_or_else(|| WebError::field("state", "a state name"))?)
+        }
     };
     let all = matches!(params.all.as_deref(), Some("1" | "true" | "on")) || filter.is_some();
     let query = InboxQuery {
@@ -187,7 +187,11 @@ async fn list(
         page,
         pages,
     };
-    Ok((listing, filter.map(|s| s.as_str().to_owned()).unwrap_or_default(), all))
+    Ok((
+        listing,
+        filter.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        all,
+    ))
 }
 
 /// One row, its title opened with the case's key.

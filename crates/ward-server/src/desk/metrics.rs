@@ -46,13 +46,17 @@ pub(crate) async fn page(
     AxumState(state): AxumState<AppState>,
     authorized: Authorized<perm::ViewMetrics>,
 ) -> Result<Response, WebError> {
-    let caller = authorized.0;
+    let caller = authorized.caller;
     let figures = current(&state).await?;
     let shown = |d: Option<SignedDuration>| d.map(human);
     render(&MetricsPage {
         chrome: Chrome::new(&state, &caller, "Metrics"),
         medians: vec![
-            ("acknowledge", "Time to acknowledge", shown(figures.acknowledge)),
+            (
+                "acknowledge",
+                "Time to acknowledge",
+                shown(figures.acknowledge),
+            ),
             ("triage", "Time to triage", shown(figures.triage)),
             ("fix", "Time to a ready fix", shown(figures.fix)),
         ],
@@ -74,10 +78,9 @@ pub(crate) async fn prometheus(
 ) -> Result<Response, WebError> {
     let figures = current(&state).await?;
     let mut response = openmetrics(&figures).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(OPENMETRICS),
-    );
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(OPENMETRICS));
     Ok(response)
 }
 
@@ -124,8 +127,8 @@ pub(crate) fn figures(
         if *state == State::Closed {
             continue;
         }
-        let overdue = sla::next_deadline(policy, clock, *state, *resolution, now)
-            .is_some_and(|d| d.overdue);
+        let overdue =
+            sla::next_deadline(policy, clock, *state, *resolution, now).is_some_and(|d| d.overdue);
         let entry = by_state.entry(*state).or_default();
         entry.0 += 1;
         entry.1 += u64::from(overdue);

@@ -42,7 +42,7 @@ pub(crate) async fn export(
     authorized: Authorized<perm::ManageReporterData>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let caller = authorized.0;
+    let caller = authorized.caller;
     let user = reporter(&state, &id).await?;
     let uid = user.id;
     let ids = state.db(move |store| store.reports_of(uid)).await?;
@@ -68,8 +68,7 @@ pub(crate) async fn export(
         let mut files = Vec::new();
         for meta in &attachments {
             let aid = meta.id;
-            let Some((meta, body)) = state.db(move |store| store.attachment(id, aid)).await?
-            else {
+            let Some((meta, body)) = state.db(move |store| store.attachment(id, aid)).await? else {
                 continue;
             };
             let info = content::open_attachment_info(&key, &meta.sealed_meta)?;
@@ -113,7 +112,7 @@ pub(crate) async fn erase(
     Path(id): Path<String>,
     CsrfForm(EraseForm {}): CsrfForm<EraseForm>,
 ) -> Result<Response, WebError> {
-    let caller = authorized.0;
+    let caller = authorized.caller;
     let user = reporter(&state, &id).await?;
     let uid = user.id;
     let ids = state.db(move |store| store.reports_of(uid)).await?;

@@ -109,7 +109,9 @@ pub(crate) async fn api(
     };
     let v3 = one(body.cvss3, CvssVersion::V3, report.cvss3.as_deref());
     let v4 = one(body.cvss4, CvssVersion::V4, report.cvss4.as_deref());
-    Ok(Json(store(&state, &caller, case.report, collect(v3, v4)?).await?))
+    Ok(Json(
+        store(&state, &caller, case.report, collect(v3, v4)?).await?,
+    ))
 }
 
 /// Both versions' results, or a 422 listing every field that failed.
@@ -156,9 +158,7 @@ async fn store(
     let report = case::save(state, report, event).await?;
     Ok(Scored {
         score: report.score,
-        band: report
-            .score
-            .map(|s| severity::Band::from_score(s).as_str()),
+        band: report.score.map(|s| severity::Band::from_score(s).as_str()),
         cvss3: report.cvss3,
         cvss4: report.cvss4,
     })
@@ -254,7 +254,11 @@ fn editor(version: CvssVersion, current: Option<&str>) -> Editor {
                     .values
                     .iter()
                     .map(|(value, label)| {
-                        (*value, *label, stored.get(m.key).is_some_and(|s| s == value))
+                        (
+                            *value,
+                            *label,
+                            stored.get(m.key).is_some_and(|s| s == value),
+                        )
                     })
                     .collect(),
             })

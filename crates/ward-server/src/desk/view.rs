@@ -14,18 +14,18 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
+use ward_desk::UserId;
 use ward_desk::access::{Action, Role};
 use ward_desk::report::Credit;
 use ward_desk::severity::Band;
 use ward_desk::sla::Milestone;
 use ward_desk::state::{Resolution, State, check_transition};
-use ward_desk::UserId;
 use ward_store::User;
 
 use super::case::{self, DeadlineView};
 use super::score::{self, Editor};
 use crate::AppState;
-use crate::auth::{Case, Caller};
+use crate::auth::{Caller, Case};
 use crate::content;
 use crate::error::WebError;
 use crate::pages::{Chrome, render};
@@ -108,6 +108,8 @@ pub(crate) struct AttachmentView {
 pub(crate) struct SeverityView {
     pub(crate) score: f64,
     pub(crate) band: &'static str,
+    #[serde(skip)]
+    pub(crate) band_label: &'static str,
     pub(crate) examples: &'static str,
     pub(crate) cvss3: Option<String>,
     pub(crate) cvss4: Option<String>,
@@ -298,11 +300,15 @@ pub(crate) async fn load(
                 .packages
                 .iter()
                 .map(|p| {
-                    [p.ecosystem.as_deref(), Some(p.name.as_str()), p.versions.as_deref()]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(" ")
+                    [
+                        p.ecosystem.as_deref(),
+                        Some(p.name.as_str()),
+                        p.versions.as_deref(),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ")
                 })
                 .collect(),
         },
@@ -317,6 +323,7 @@ pub(crate) async fn load(
             SeverityView {
                 score,
                 band: band.as_str(),
+                band_label: band_label(band),
                 examples: band.examples(),
                 cvss3: report.cvss3.clone(),
                 cvss4: report.cvss4.clone(),
@@ -339,7 +346,11 @@ fn milestones(state: &AppState, report: &ward_store::Report, now: Timestamp) -> 
         Some(Resolution::Invalid | Resolution::Duplicate | Resolution::OutOfScope)
     ) || report.state == State::Closed;
     [
-        (Milestone::Acknowledge, policy.acknowledge, clock.acknowledged_at),
+        (
+            Milestone::Acknowledge,
+            policy.acknowledge,
+            clock.acknowledged_at,
+        ),
         (Milestone::Triage, policy.triage, clock.triaged_at),
         (Milestone::Disclose, policy.disclose, clock.disclosed_at),
     ]
@@ -389,17 +400,38 @@ fn forms(caller: &Caller, case: &Case, users: &HashMap<UserId, User>) -> Forms {
         list
     };
     Forms {
-        triage: transitions.iter().any(|(s, _)| *s == State::Triaged.as_str()),
+        triage: transitions
+            .iter()
+            .any(|(s, _)| *s == State::Triaged.as_str()),
         duplicate: caller.can(Action::LinkDuplicate, facts),
         transitions,
         hold: caller.can(Action::Hold, facts),
-        coordinators: if assign { by_role(Role::Coordinator) } else { Vec::new() },
-        maintainer_choices: if assign { by_role(Role::Maintainer) } else { Vec::new() },
+        coordinators: if assign {
+            by_role(Role::Coordinator)
+        } else {
+            Vec::new()
+        },
+        maintainer_choices: if assign {
+            by_role(Role::Maintainer)
+        } else {
+            Vec::new()
+        },
         assign,
         invite: caller.can(Action::InviteParty, facts),
         score: caller.can(Action::Score, facts),
         reply: caller.can(Action::Reply, facts),
         note: caller.can(Action::WriteNote, facts),
+    }
+}
+
+/// A band for people.
+fn band_label(band: Band) -> &'static str {
+    match band {
+        Band::None => "None",
+        Band::Low => "Low",
+        Band::Medium => "Medium",
+        Band::High => "High",
+        Band::Critical => "Critical",
     }
 }
 

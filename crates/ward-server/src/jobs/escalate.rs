@@ -81,7 +81,11 @@ fn overdue_milestone(state: &AppState, report: &Report, now: Timestamp) -> Optio
 
 /// Records the escalation, then queues its notice. `false` when someone changed the case in
 /// the meantime (the next pass looks again).
-async fn escalate(state: &AppState, mut report: Report, milestone: Milestone) -> anyhow::Result<bool> {
+async fn escalate(
+    state: &AppState,
+    mut report: Report,
+    milestone: Milestone,
+) -> anyhow::Result<bool> {
     report.escalated.push(milestone);
     let event = NewEvent {
         actor: "system".to_owned(),

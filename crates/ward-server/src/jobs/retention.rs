@@ -5,12 +5,12 @@
 
 use anyhow::Context as _;
 use jiff::{SignedDuration, Timestamp};
-use ward_desk::audit::NewEvent;
 use ward_desk::ReportId;
+use ward_desk::audit::NewEvent;
 
+use crate::AppState;
 use crate::content::{self, ReportContent};
 use crate::notify::blocking;
-use crate::AppState;
 
 /// Purges every case past the retention period at `now`; returns how many were purged. Does
 /// nothing when the policy sets no retention period.
@@ -29,7 +29,9 @@ pub async fn retention_once(state: &AppState, now: Timestamp) -> anyhow::Result<
         let detail = serde_json::json!({ "reason": "retention", "retention_days": days });
         match purge(state, id, now, "report.purge", detail).await {
             Ok(_) => purged += 1,
-            Err(e) => tracing::warn!(report = %id, error = format!("{e:#}"), "purging a case failed"),
+            Err(e) => {
+                tracing::warn!(report = %id, error = format!("{e:#}"), "purging a case failed")
+            }
         }
     }
     Ok(purged)

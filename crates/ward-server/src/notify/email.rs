@@ -72,7 +72,10 @@ pub(crate) struct Failure {
 
 impl Failure {
     fn from_smtp(e: &lettre::transport::smtp::Error) -> Failure {
-        let code = e.status().map(|c| format!(" (SMTP code {c})")).unwrap_or_default();
+        let code = e
+            .status()
+            .map(|c| format!(" (SMTP code {c})"))
+            .unwrap_or_default();
         let kind = if e.is_permanent() {
             "the relay refused the message permanently"
         } else if e.is_transient() {

@@ -11,6 +11,8 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use jiff::{SignedDuration, Timestamp};
+use ward_desk::access::Role;
+use ward_desk::notice::Recipient;
 use ward_store::{Notification, Store};
 
 use super::email::Mailer;
@@ -20,8 +22,9 @@ use crate::outbox::{self, Outgoing};
 
 /// How long a claimed notification is not handed out again.
 const LEASE: SignedDuration = SignedDuration::from_mins(5);
-/// How many notifications one pass claims.
-const BATCH: u32 = 50;
+/// How many notifications one pass claims: few enough that sending them all (each bounded by
+/// its transport's timeout, 20 s for SMTP) ends well within the [`LEASE`].
+const BATCH: u32 = 10;
 /// Attempts before a notification is given up.
 pub(crate) const MAX_ATTEMPTS: i64 = 10;
 /// The first retry's delay; each later one doubles, up to [`MAX_DELAY`].
@@ -66,6 +69,13 @@ pub async fn send_once(state: &AppState, now: Timestamp) -> anyhow::Result<SendS
         let attempts = notification.attempts + 1;
         let next = match outcome {
             Ok(()) => Next::Sent,
+            Err(Failure::Unconfigured) => {
+                tracing::debug!(
+                    notification = id,
+                    "no SMTP relay configured: email not sent"
+                );
+                Next::Dropped
+            }
             Err(Failure::Never(why)) => {
                 tracing::warn!(notification = id, reason = %why, "dropping a notification");
                 Next::Dropped
@@ -83,9 +93,7 @@ pub async fn send_once(state: &AppState, now: Timestamp) -> anyhow::Result<SendS
             }
         };
         let result = match next {
-            Next::Sent | Next::Dropped => {
-                blocking(&store, move |s| s.notification_sent(id)).await
-            }
+            Next::Sent | Next::Dropped => blocking(&store, move |s| s.notification_sent(id)).await,
             Next::Retry(at) => blocking(&store, move |s| s.notification_failed(id, at)).await,
         };
         result.with_context(|| format!("recording the outcome of notification {id}"))?;
@@ -115,6 +123,8 @@ enum Next {
 
 /// Why a delivery failed.
 enum Failure {
+    /// An email, and no SMTP relay is configured: nothing to do (not a fault).
+    Unconfigured,
     /// It can never succeed.
     Never(String),
     /// It may succeed later.
@@ -131,9 +141,14 @@ async fn deliver(
     match outgoing {
         Outgoing::Email { to, link, notice } => {
             let Some(mailer) = mailer else {
-                return Err(Failure::Never("no usable SMTP relay is configured".into()));
+                return Err(if state.config.smtp.is_none() {
+                    Failure::Unconfigured
+                } else {
+                    Failure::Never("the configured SMTP relay is unusable".into())
+                });
             };
-            let email = notice.email(&state.config.instance_name, &to, &link);
+            let recipient = recipient(state, &to).await?;
+            let email = notice.email_to(recipient, &state.config.instance_name, &to, &link);
             mailer.send(&email).await.map_err(|f| {
                 if f.permanent {
                     Failure::Never(f.what)
@@ -158,6 +173,21 @@ async fn deliver(
             .map_err(|e| Failure::Again(format!("webhook: {e}")))
         }
     }
+}
+
+/// How to word an email for `to`: an account of the team gets the team's email, a registered
+/// reporter theirs with the case id, any other address (an anonymous reporter's contact) one
+/// without the case id.
+async fn recipient(state: &AppState, to: &str) -> Result<Recipient, Failure> {
+    let email = to.to_owned();
+    let user = blocking(&state.store, move |s| s.user_by_email(&email))
+        .await
+        .map_err(|e| Failure::Again(format!("looking up the recipient: {e:#}")))?;
+    Ok(match user {
+        Some(user) if user.role == Role::Reporter => Recipient::Reporter,
+        Some(_) => Recipient::Team,
+        None => Recipient::AnonymousReporter,
+    })
 }
 
 /// Opens a notification's payload with its case's data key.

@@ -188,7 +188,11 @@ mod tests {
 
     #[test]
     fn body_carries_delivery_and_timestamp() {
-        let body = body(&serde_json::json!({"kind": "escalation", "report": 3}), "9", 42);
+        let body = body(
+            &serde_json::json!({"kind": "escalation", "report": 3}),
+            "9",
+            42,
+        );
         let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(value["delivery"], "9");
         assert_eq!(value["timestamp"], 42);

@@ -2,6 +2,9 @@
 //! SQLite instance per test (no socket), except `server`, which binds one; and the
 //! whole-system suites, against a real server on loopback (`harness`):
 //!
+//! - `desk`: the triage desk through HTTP: the workflow, holds, escalation, retention, the CVSS
+//!   editor, metrics, reporter data requests, and notifications against a real SMTP server and
+//!   a webhook listener.
 //! - `browser`: the end-to-end test in headless Chromium (report → TOTP login → inbox
 //!   → acknowledge → score → the reporter's page and the acknowledgment email), and the report
 //!   form without JavaScript.
@@ -22,6 +25,7 @@ mod bad_input;
 mod browser;
 mod confidentiality;
 mod csrf;
+mod desk;
 mod harness;
 mod headers;
 mod intake;
