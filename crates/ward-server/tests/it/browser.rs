@@ -62,9 +62,10 @@ async fn a_report_goes_from_the_form_to_an_acknowledgment_by_email() {
     // The coordinator: password, then TOTP.
     let desk = chrome.session(true).await;
     desk.open(&server.url("/login")).await;
-    desk.fill("form", "email", &coordinator.email).await;
-    desk.fill("form", "password", &coordinator.password).await;
-    desk.submit("form").await;
+    let login = "form[action=\"/login\"]";
+    desk.fill(login, "email", &coordinator.email).await;
+    desk.fill(login, "password", &coordinator.password).await;
+    desk.submit(login).await;
     assert!(
         desk.path().await.starts_with("/login/totp"),
         "a coordinator is asked for a TOTP code after the password, not sent to {}",
@@ -72,8 +73,15 @@ async fn a_report_goes_from_the_form_to_an_acknowledgment_by_email() {
     );
     let (code, step) = authenticator.fresh_code(coordinator.used_step).await;
     coordinator.used_step = Some(step);
-    desk.fill("form", "code", &code).await;
-    desk.submit("form").await;
+    let second = "form[action=\"/login/totp\"]";
+    desk.fill(second, "code", &code).await;
+    let page = desk.submit(second).await;
+    assert_eq!(
+        desk.path().await,
+        "/inbox",
+        "the TOTP code logs the coordinator in: {}",
+        excerpt(&page)
+    );
     let inbox = desk.open(&server.url("/inbox")).await;
     let rows = html::inbox_cases(&inbox);
     assert_eq!(rows.len(), 1, "the inbox lists the one report: {rows:?}");

@@ -18,30 +18,80 @@ use serde_json::json;
 use ward_desk::access::Role;
 use ward_server::RateLimits;
 
+use crate::harness::gpg::gpg_encrypt;
 use crate::harness::http::Upload;
+use crate::harness::postgres::ScratchDatabase;
 use crate::harness::scan::{self, Hit, Needle};
 use crate::harness::{Mail, Options, TestServer, form_fields, html, logs};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn no_report_content_in_the_sqlite_files_or_the_logs() {
-    marker_scan(None).await;
+#[test]
+fn no_report_content_in_the_sqlite_files_or_the_logs() {
+    run_isolated("sqlite");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn no_report_content_in_the_postgres_database_or_the_logs() {
-    let Some(base) = ward_testkit::postgres_url() else {
-        return;
-    };
-    let Some(database) = ScratchDatabase::create(&base) else {
-        return;
-    };
-    marker_scan(Some(&database)).await;
+#[test]
+fn no_report_content_in_the_postgres_database_or_the_logs() {
+    run_isolated("postgres");
+}
+
+/// The scans run in a process of their own (this test binary again, with only that test):
+/// the log capture must be the process's one tracing subscriber, and other suites of this
+/// binary install their own.
+fn run_isolated(which: &str) {
+    let test = format!("marker::isolated::{which}");
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([test.as_str(), "--exact", "--nocapture", "--test-threads=1"])
+        .env(ISOLATED, "1")
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for line in said.lines().filter(|l| l.starts_with("SKIPPED") || l.starts_with("NOTE")) {
+        eprintln!("{line}");
+    }
+    assert!(output.status.success(), "{test} failed:\n{said}");
+    assert!(
+        said.contains("1 passed"),
+        "{test} did not run in the child process:\n{said}"
+    );
+}
+
+/// Set in the process [`run_isolated`] starts.
+const ISOLATED: &str = "WARD_TEST_MARKER_ISOLATED";
+
+/// The scans themselves; they do nothing unless started by [`run_isolated`].
+mod isolated {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        if std::env::var_os(ISOLATED).is_none() {
+            return;
+        }
+        marker_scan(None).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        if std::env::var_os(ISOLATED).is_none() {
+            return;
+        }
+        let Some(base) = ward_testkit::postgres_url() else {
+            return;
+        };
+        let Some(database) = ScratchDatabase::create(&base) else {
+            return;
+        };
+        marker_scan(Some(&database)).await;
+    }
 }
 
 async fn marker_scan(postgres: Option<&ScratchDatabase>) {
-    let logs = logs::capture().expect(
-        "the log capture is the process's tracing subscriber (nothing else may install one)",
-    );
+    let logs = logs::capture()
+        .expect("the log capture is the process's tracing subscriber (nothing else installs one)");
     let marker = scan::marker();
     let contact_marker = scan::marker();
     let contact = format!("{contact_marker}@example.net");
@@ -380,155 +430,3 @@ fn submission_text(marker: &str, contact: &str) -> String {
     .to_string()
 }
 
-/// Encrypts `plaintext` to the armored public key with GnuPG (a fresh home directory), as a
-/// reporter would; `None` (with the reason printed) when gpg is not installed.
-fn gpg_encrypt(public_key: &str, plaintext: &str) -> Option<String> {
-    let Some(gpg) = ward_testkit::find_program(&["gpg"]) else {
-        ward_testkit::require_or_skip(
-            "WARD_REQUIRE_BROWSER",
-            false,
-            "gpg is not installed: the encrypted submissions are left out (Debian: gnupg)",
-        );
-        return None;
-    };
-    let home = tempfile::tempdir().unwrap();
-    let key_file = home.path().join("ward.asc");
-    std::fs::write(&key_file, public_key).unwrap();
-    let mut child = Command::new(gpg)
-        .arg("--homedir")
-        .arg(home.path())
-        .args(["--batch", "--quiet", "--armor", "--trust-model", "always"])
-        .arg("--recipient-file")
-        .arg(&key_file)
-        .arg("--encrypt")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write as _;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(plaintext.as_bytes())
-            .unwrap();
-    }
-    let output = child.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "gpg could not encrypt to the intake key: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    Some(String::from_utf8(output.stdout).unwrap())
-}
-
-/// A database of its own on the test PostgreSQL, dropped afterwards.
-struct ScratchDatabase {
-    admin_url: String,
-    name: String,
-    url: String,
-}
-
-impl ScratchDatabase {
-    fn create(base: &str) -> Option<ScratchDatabase> {
-        let psql = ward_testkit::find_program(&["psql"]);
-        let dump = ward_testkit::find_program(&["pg_dump"]);
-        if !ward_testkit::require_or_skip(
-            "WARD_REQUIRE_POSTGRES",
-            psql.is_some() && dump.is_some(),
-            "psql and pg_dump are needed to scan PostgreSQL (Debian: postgresql-client)",
-        ) {
-            return None;
-        }
-        let name = format!("ward_marker_{:016x}", rand::random::<u64>());
-        let url = with_database(base, &name);
-        let database = ScratchDatabase {
-            admin_url: base.to_owned(),
-            name,
-            url,
-        };
-        psql_run(
-            &database.admin_url,
-            &format!("CREATE DATABASE {}", database.name),
-        );
-        Some(database)
-    }
-
-    /// Every row of every table, as `pg_dump --data-only` writes it (bytea as hex).
-    fn dump(&self) -> Vec<u8> {
-        let output = Command::new("pg_dump")
-            .args(["--data-only", "--no-owner", "--dbname"])
-            .arg(&self.url)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "pg_dump: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        assert!(
-            String::from_utf8_lossy(&output.stdout).contains("COPY "),
-            "the dump has tables"
-        );
-        output.stdout
-    }
-}
-
-impl Drop for ScratchDatabase {
-    fn drop(&mut self) {
-        let _ = Command::new("psql")
-            .arg(&self.admin_url)
-            .args(["-q", "-c"])
-            .arg(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .output();
-    }
-}
-
-fn psql_run(url: &str, sql: &str) {
-    let output = Command::new("psql")
-        .arg(url)
-        .args(["-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "psql {sql}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-/// `base` with its database name replaced by `name`.
-fn with_database(base: &str, name: &str) -> String {
-    let (without_query, query) = match base.split_once('?') {
-        Some((url, query)) => (url, Some(query)),
-        None => (base, None),
-    };
-    let scheme_end = without_query.find("://").map_or(0, |i| i + 3);
-    let path_start = without_query[scheme_end..]
-        .find('/')
-        .map_or(without_query.len(), |i| scheme_end + i);
-    let mut url = format!("{}/{name}", &without_query[..path_start]);
-    if let Some(query) = query {
-        url.push('?');
-        url.push_str(query);
-    }
-    url
-}
-
-#[test]
-fn database_names_are_replaced() {
-    assert_eq!(
-        with_database("postgres://postgres@127.0.0.1:5432/test", "x"),
-        "postgres://postgres@127.0.0.1:5432/x"
-    );
-    assert_eq!(
-        with_database("postgres://u:p@h/test?sslmode=disable", "x"),
-        "postgres://u:p@h/x?sslmode=disable"
-    );
-    assert_eq!(with_database("postgres://h:1", "x"), "postgres://h:1/x");
-}

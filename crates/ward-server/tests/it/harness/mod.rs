@@ -7,9 +7,11 @@
 //! the browsers.
 
 pub(crate) mod chrome;
+pub(crate) mod gpg;
 pub(crate) mod html;
 pub(crate) mod http;
 pub(crate) mod logs;
+pub(crate) mod postgres;
 pub(crate) mod scan;
 pub(crate) mod totp;
 
