@@ -60,6 +60,8 @@ async fn every_route_times_every_role_agrees_with_the_rule() {
         .collect();
     specs.sort_by_key(|s| s.path == "/logout");
 
+    // WARD_MATRIX_DUMP=1 prints every cell.
+    let dump = ward_testkit::required("WARD_MATRIX_DUMP");
     let mut cells = 0;
     for spec in specs {
         for role in Role::ALL {
@@ -83,6 +85,17 @@ async fn every_route_times_every_role_agrees_with_the_rule() {
                             .map(|l| format!(" → {l}"))
                             .unwrap_or_default(),
                     ));
+                }
+                if dump {
+                    eprintln!(
+                        "{:<4} {:<34} {:<36} {:<30} rule {:<22} → {}",
+                        spec.method,
+                        spec.path,
+                        role.name(),
+                        target.label,
+                        describe(&expected),
+                        response.status.as_u16()
+                    );
                 }
                 answers.push((target, response));
             }
