@@ -45,4 +45,3 @@ pub(crate) fn gpg_encrypt(public_key: &str, plaintext: &str) -> Option<String> {
     );
     Some(String::from_utf8(output.stdout).unwrap())
 }
-

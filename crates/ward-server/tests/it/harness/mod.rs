@@ -58,7 +58,9 @@ pub(crate) enum Mail {
 /// A running server and what it was started with.
 pub(crate) struct TestServer {
     pub(crate) addr: SocketAddr,
-    pub(crate) state: AppState,
+    /// Taken on drop and dropped on a thread outside the runtime: the PostgreSQL client's
+    /// connections block on their own runtime when closed.
+    state: Option<AppState>,
     pub(crate) config: Config,
     pub(crate) smtp: Option<SmtpCapture>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -106,13 +108,20 @@ impl TestServer {
         }));
         Some(TestServer {
             addr,
-            state,
+            state: Some(state),
             config,
             smtp,
             shutdown: Some(tx),
             task: Some(task),
             _data: data,
         })
+    }
+
+    /// What the server's handlers share.
+    pub(crate) fn state(&self) -> &AppState {
+        self.state
+            .as_ref()
+            .expect("the state lives until the server is dropped")
     }
 
     /// `http://127.0.0.1:<port><path>`.
@@ -137,7 +146,7 @@ impl TestServer {
         let password = format!("{name}-correct horse battery staple");
         // The admin functions are synchronous (the store is), as the CLI calls them.
         let (state, who, mail, pass) = (
-            self.state.clone(),
+            self.state().clone(),
             name.to_owned(),
             email.clone(),
             password.clone(),
@@ -206,6 +215,9 @@ impl Drop for TestServer {
         }
         if let Some(task) = self.task.take() {
             task.abort();
+        }
+        if let Some(state) = self.state.take() {
+            let _ = std::thread::spawn(move || drop(state)).join();
         }
     }
 }

@@ -19,8 +19,21 @@ pub(crate) fn marker() -> String {
 /// A form the marker could take in a leak.
 #[derive(Debug, Clone)]
 pub(crate) struct Needle {
+    /// What it is a form of (set by [`labelled`]).
+    pub(crate) what: String,
     pub(crate) encoding: String,
     pub(crate) bytes: Vec<u8>,
+}
+
+/// [`needles`] of `secret`, each saying it is a form of `what`.
+pub(crate) fn labelled(what: &str, secret: &str) -> Vec<Needle> {
+    needles(secret)
+        .into_iter()
+        .map(|n| Needle {
+            what: what.to_owned(),
+            ..n
+        })
+        .collect()
 }
 
 /// The marker as written, upper-cased, hex, base64 (standard and URL-safe, each of the three
@@ -61,6 +74,7 @@ pub(crate) fn needles(marker: &str) -> Vec<Needle> {
 
 fn needle(encoding: &str, bytes: Vec<u8>) -> Needle {
     Needle {
+        what: "the marker".to_owned(),
         encoding: encoding.to_owned(),
         bytes,
     }
@@ -83,16 +97,19 @@ fn hex(bytes: &[u8], upper: bool) -> String {
 #[derive(Debug, Clone)]
 pub(crate) struct Hit {
     pub(crate) place: String,
+    pub(crate) what: String,
     pub(crate) encoding: String,
     pub(crate) offset: usize,
+    /// The bytes around it, as text.
+    pub(crate) context: String,
 }
 
 impl std::fmt::Display for Hit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} at byte {} ({})",
-            self.place, self.offset, self.encoding
+            "{} in {} at byte {} ({}): …{}…",
+            self.what, self.place, self.offset, self.encoding, self.context
         )
     }
 }
@@ -107,10 +124,15 @@ pub(crate) fn find_in(place: &str, haystack: &[u8], needles: &[Needle]) -> Vec<H
         }
         for (offset, window) in haystack.windows(n.len()).enumerate() {
             if window == n.as_slice() {
+                let from = offset.saturating_sub(100);
+                let to = (offset + n.len() + 60).min(haystack.len());
                 hits.push(Hit {
                     place: place.to_owned(),
+                    what: needle.what.clone(),
                     encoding: needle.encoding.clone(),
                     offset,
+                    context: String::from_utf8_lossy(&haystack[from..to])
+                        .replace(['\n', '\r'], " "),
                 });
             }
         }

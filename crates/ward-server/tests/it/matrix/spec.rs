@@ -203,8 +203,18 @@ pub(crate) static SPECS: &[Spec] = &[
     post("/api/v1/cases/{id}/score", O::Case, Score, score_json),
     post("/api/v1/cases/{id}/reply", O::Case, Reply, thread_json),
     post("/api/v1/cases/{id}/note", O::Case, WriteNote, thread_json),
-    post("/api/v1/cases/{id}/assign", O::Case, Assign, same_assignment_json),
-    post("/api/v1/cases/{id}/invite", O::Case, InviteParty, same_invite_json),
+    post(
+        "/api/v1/cases/{id}/assign",
+        O::Case,
+        Assign,
+        same_assignment_json,
+    ),
+    post(
+        "/api/v1/cases/{id}/invite",
+        O::Case,
+        InviteParty,
+        same_invite_json,
+    ),
 ];
 
 const VECTOR: &str = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";

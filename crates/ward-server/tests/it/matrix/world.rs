@@ -145,7 +145,7 @@ impl World {
             ..Options::default()
         })
         .await?;
-        let base = Client::router(ward_server::app(server.state.clone()));
+        let base = Client::router(ward_server::app(server.state().clone()));
 
         let mut users = BTreeMap::new();
         for role in Role::ALL {
@@ -161,7 +161,7 @@ impl World {
         let mut data_subject = server
             .user(ward_desk::access::Role::Reporter, "subject", false)
             .await;
-        let store = server.state.store();
+        let store = server.state().store();
         store
             .add_scope(
                 "npm",
@@ -292,7 +292,7 @@ impl World {
 
     /// The facts of a case as stored now.
     fn facts(&self, id: ReportId) -> Option<CaseFacts> {
-        let store = self.server.state.store();
+        let store = self.server.state().store();
         let report = store.report(id).unwrap()?;
         let (maintainers, parties) = store.case_members(id).unwrap();
         Some(CaseFacts {
@@ -537,7 +537,7 @@ fn create_token(server: &TestServer, user: UserId, scopes: &[TokenScope]) -> (St
         URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
     );
     let id = server
-        .state
+        .state()
         .store()
         .create_token(
             &NewApiToken {
@@ -582,7 +582,7 @@ async fn submit(server: &TestServer, client: &mut Client, package: &str) -> Case
         .and_then(|l| l.strip_prefix("/r/"))
         .expect("the follow-up link")
         .to_owned();
-    let store = server.state.store();
+    let store = server.state().store();
     let report = store
         .report_by_followup(&Sha256::digest(follow_up.as_bytes()).into())
         .unwrap()
