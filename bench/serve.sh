@@ -16,7 +16,8 @@
 #   2. wrk, $WARD_BENCH_DURATION (20 s) with 8 connections: GET /inbox with the
 #      coordinator's session cookie; reports p50/p90/p99;
 #   3. wrk, the same duration with 16 connections: POST /api/v1/reports, a new JSON report each
-#      (bench/serve-submit.lua); reports submissions per second.
+#      (bench/serve-submit.lua); reports submissions per second;
+#   4. the inbox again, now with every report the submission run added.
 # Any answer other than 200 (inbox) or 201 (submissions) fails the run. Needs wrk (Debian).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -91,7 +92,17 @@ fail_on_errors "$WORK/submit.txt"
 submit_rps=$(awk '$1 == "Requests/sec:" { print $2 }' "$WORK/submit.txt")
 submit_p99=$(awk '$1 == "99%" { print $2 }' "$WORK/submit.txt")
 
+stored=$((REPORTS + $(awk '/requests in/ { print $1 }' "$WORK/submit.txt")))
+echo
+echo "== GET /inbox again, $stored reports stored ($DURATION, 8 connections)"
+wrk -t2 -c8 -d"$DURATION" --latency -H "Cookie: $WARD_COOKIE" "$WARD_URL/inbox" \
+    | tee "$WORK/inbox-after.txt"
+fail_on_errors "$WORK/inbox-after.txt"
+p99_after=$(awk '$1 == "99%" { print $2 }' "$WORK/inbox-after.txt")
+
 echo
 echo "== figures (targets: >= 500 submissions/s, inbox p99 < 50 ms)"
 printf 'report submissions:  %s/s (p99 %s)\n' "$submit_rps" "$submit_p99"
-printf 'inbox page:          p50 %s, p99 %s (%s requests/s)\n' "$p50" "$p99" "$inbox_rps"
+printf 'inbox page:          p50 %s, p99 %s (%s requests/s), %s reports stored\n' \
+    "$p50" "$p99" "$inbox_rps" "$REPORTS"
+printf 'inbox page:          p99 %s, %s reports stored\n' "$p99_after" "$stored"

@@ -133,26 +133,24 @@ fn expected(world: &World, spec: &Spec, role: Role, target: &Target) -> Option<R
             ),
             None => Err(Denied::NotFound),
         },
-        Object::Attachment => authorize(&principal, Action::ViewCase, target.facts.as_ref())
-            .and_then(|()| {
-                if target.exists {
-                    Ok(())
-                } else {
-                    Err(Denied::NotFound)
-                }
-            }),
+        Object::Attachment => {
+            authorize(&principal, Action::ViewCase, target.facts.as_ref()).and(exists(target))
+        }
         Object::OwnToken | Object::User | Object::ScopeRow | Object::Reporter => {
-            authorize(&principal, action, None).and_then(|()| {
-                if target.exists {
-                    Ok(())
-                } else {
-                    Err(Denied::NotFound)
-                }
-            })
+            authorize(&principal, action, None).and(exists(target))
         }
         // Once an account exists there is no live setup link: every token is unknown.
         Object::SetupToken => Err(Denied::NotFound),
     })
+}
+
+/// An object that does not exist (or not where the path puts it) is not found.
+fn exists(target: &Target) -> Result<(), Denied> {
+    if target.exists {
+        Ok(())
+    } else {
+        Err(Denied::NotFound)
+    }
 }
 
 fn describe(expected: &Option<Result<(), Denied>>) -> String {

@@ -19,7 +19,7 @@ use super::html;
 #[derive(Clone)]
 pub(crate) enum Transport {
     /// A server listening on a socket.
-    Socket(SocketAddr, HyperClient<HttpConnector, Full<Bytes>>),
+    Socket(SocketAddr, Box<HyperClient<HttpConnector, Full<Bytes>>>),
     /// The router itself, one `oneshot` per request, seen as coming from 127.0.0.1.
     Router(axum::Router),
 }
@@ -92,7 +92,7 @@ impl Client {
     /// A client of the server at `addr`.
     pub(crate) fn socket(addr: SocketAddr) -> Client {
         let hyper = HyperClient::builder(TokioExecutor::new()).build_http();
-        Client::new(Transport::Socket(addr, hyper))
+        Client::new(Transport::Socket(addr, Box::new(hyper)))
     }
 
     /// A client of `router`, without a socket.
