@@ -1,5 +1,6 @@
 //! How both backends write the domain's values into columns, and read them back: enums as
-//! their stable lower-case names, lists as JSON arrays, timestamps at microsecond precision,
+//! ward-desk's stable lower-case names (the CHECK constraints of both schemas list them),
+//! lists as JSON arrays, timestamps at microsecond precision,
 //! hashes as 32 bytes, emails by a case-folded key. One codec, so a SQLite database and a
 //! PostgreSQL one hold the same text for the same value.
 //!
@@ -17,68 +18,34 @@ use crate::{Error, Result};
 /// The states a case is done in: the inbox hides them unless asked.
 pub(crate) const DONE_STATES: [State; 2] = [State::Disclosed, State::Closed];
 
-/// The database name of a role.
+/// The database name of a role: ward-desk's stable name.
 pub(crate) fn role_str(role: Role) -> &'static str {
-    match role {
-        Role::Admin => "admin",
-        Role::Coordinator => "coordinator",
-        Role::Maintainer => "maintainer",
-        Role::Reporter => "reporter",
-        Role::Party => "party",
-    }
+    role.as_str()
 }
 
 /// A role from its database name.
 pub(crate) fn parse_role(s: &str) -> Result<Role> {
-    Role::ALL
-        .into_iter()
-        .find(|r| role_str(*r) == s)
-        .ok_or_else(|| corrupt("role", s))
+    s.parse().map_err(|_| corrupt("role", s))
 }
 
-/// The database name of a state.
+/// The database name of a state: ward-desk's stable name.
 pub(crate) fn state_str(state: State) -> &'static str {
-    match state {
-        State::Received => "received",
-        State::Acknowledged => "acknowledged",
-        State::Triaged => "triaged",
-        State::Fixing => "fixing",
-        State::FixReady => "fix_ready",
-        State::DisclosureScheduled => "disclosure_scheduled",
-        State::Disclosed => "disclosed",
-        State::Closed => "closed",
-    }
+    state.as_str()
 }
 
 /// A state from its database name.
 pub(crate) fn parse_state(s: &str) -> Result<State> {
-    State::ALL
-        .into_iter()
-        .find(|st| state_str(*st) == s)
-        .ok_or_else(|| corrupt("state", s))
+    s.parse().map_err(|_| corrupt("state", s))
 }
 
-/// The database name of a resolution.
+/// The database name of a resolution: ward-desk's stable name.
 pub(crate) fn resolution_str(resolution: Resolution) -> &'static str {
-    match resolution {
-        Resolution::Accepted => "accepted",
-        Resolution::Invalid => "invalid",
-        Resolution::Duplicate => "duplicate",
-        Resolution::OutOfScope => "out_of_scope",
-    }
+    resolution.as_str()
 }
 
 /// A resolution from its database name.
 pub(crate) fn parse_resolution(s: &str) -> Result<Resolution> {
-    [
-        Resolution::Accepted,
-        Resolution::Invalid,
-        Resolution::Duplicate,
-        Resolution::OutOfScope,
-    ]
-    .into_iter()
-    .find(|r| resolution_str(*r) == s)
-    .ok_or_else(|| corrupt("resolution", s))
+    s.parse().map_err(|_| corrupt("resolution", s))
 }
 
 /// A token's scopes as a JSON array of names.
@@ -206,6 +173,33 @@ mod tests {
         for role in Role::ALL {
             let json = serde_json::to_string(&role).ok();
             assert_eq!(json, Some(format!("\"{}\"", role_str(role))));
+        }
+    }
+
+    /// Released migrations are never edited, so a renamed state or role would break every
+    /// database: the names must stay those the schemas' CHECK constraints list.
+    #[test]
+    fn the_names_are_those_the_schemas_allow() {
+        let names = State::ALL
+            .map(state_str)
+            .into_iter()
+            .chain(Role::ALL.map(role_str))
+            .chain(
+                [
+                    Resolution::Accepted,
+                    Resolution::Invalid,
+                    Resolution::Duplicate,
+                    Resolution::OutOfScope,
+                ]
+                .map(resolution_str),
+            );
+        for name in names {
+            for schema in [
+                include_str!("sqlite/migrations/0001_init.sql"),
+                include_str!("postgres/migrations/0001_init.sql"),
+            ] {
+                assert!(schema.contains(&format!("'{name}'")), "{name}");
+            }
         }
     }
 

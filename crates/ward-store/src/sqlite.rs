@@ -94,6 +94,7 @@ impl SqliteStore {
             .max_size(READERS)
             .min_idle(Some(1))
             .test_on_check_out(false)
+            .connection_timeout(BUSY_TIMEOUT)
             .build(Readers {
                 path: path.to_owned(),
             })?;
