@@ -28,6 +28,18 @@
 //!   mode 0600, synced, then hard-linked to `intake.asc` (a rename that cannot replace a key
 //!   another process wrote meanwhile), and the directory synced. A key file that other users
 //!   can read is refused, as ssh refuses one.
+//!
+//! ```
+//! use ward_desk::intake::{IntakeError, IntakeKey};
+//!
+//! let keys = tempfile::tempdir()?;
+//! let (key, generated) = IntakeKey::load_or_create(keys.path(), "ward <security@example.org>")?;
+//! assert!(generated);
+//! assert_eq!(key.fingerprint().len(), 40);
+//! assert!(key.public_armored().starts_with("-----BEGIN PGP PUBLIC KEY BLOCK-----"));
+//! assert!(matches!(key.decrypt(b"hello"), Err(IntakeError::Malformed(_))));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod keyfile;
 mod message;

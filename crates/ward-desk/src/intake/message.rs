@@ -16,7 +16,7 @@ use pgp::packet::{
 
 use super::{IntakeError, MAX_MESSAGE_BYTES, MAX_PLAINTEXT_BYTES};
 
-/// What a message whose packets cannot be parsed is.
+/// How a message whose packets do not parse is described.
 pub(super) const DAMAGED: &str = "the OpenPGP packets are damaged or truncated";
 
 /// The message as binary packets: armored input (`-----BEGIN PGP MESSAGE-----`, surrounding

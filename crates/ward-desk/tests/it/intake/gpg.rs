@@ -74,7 +74,14 @@ impl GnuPg {
 
     /// Generates a gpg key of gpg's own (Ed25519 + Curve25519); its fingerprint.
     fn generate_key(&self, user_id: &str) -> String {
-        self.run(&["--passphrase", "", "--quick-gen-key", user_id], b"");
+        let key = [
+            "--quick-gen-key",
+            user_id,
+            "future-default",
+            "default",
+            "never",
+        ];
+        self.run(&[&["--passphrase", ""][..], &key].concat(), b"");
         let listing = self.run_text(&["--with-colons", "--list-secret-keys", user_id], b"");
         colon_lines(&listing, "fpr")[0][9].to_owned()
     }
@@ -100,7 +107,8 @@ fn colon_lines<'a>(listing: &'a str, kind: &str) -> Vec<Vec<&'a str>> {
         .collect()
 }
 
-/// Bytes of every value, and lines and CRLFs, so that nothing is normalized unseen.
+/// The marker (with a CRLF and bytes that are not UTF-8), then `len` pseudo-random bytes:
+/// nothing may be normalized on the way.
 fn awkward_plaintext(len: usize) -> Vec<u8> {
     let mut state = 0x9e37_79b9_7f4a_7c15_u64;
     let mut bytes = SECRET.to_vec();
