@@ -21,6 +21,7 @@
 )]
 
 mod accounts;
+mod admin;
 mod bad_input;
 mod browser;
 mod confidentiality;
