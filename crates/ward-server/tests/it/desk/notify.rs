@@ -426,3 +426,27 @@ async fn the_background_jobs_deliver_and_stop_when_asked() {
             .unwrap();
     }
 }
+
+#[tokio::test]
+async fn starttls_required_sends_nothing_to_a_relay_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(smtp) = SmtpServer::start(dir.path()) else {
+        return;
+    };
+    let port = smtp.port;
+    let desk = Desk::with(|config| {
+        config.smtp = Some(Smtp {
+            host: "127.0.0.1".to_owned(),
+            port,
+            from: "ward@ward.test".to_owned(),
+            starttls: true,
+        });
+    });
+    let _coordinator = desk.user(Role::Coordinator, "coord").await;
+    desk.submit(serde_json::json!({"title": MARKER, "description": MARKER}))
+        .await;
+    let summary = send_once(&desk.state, desk.now()).await.unwrap();
+    assert_eq!(summary.sent, 0, "{summary:?}");
+    assert_eq!(summary.retried + summary.dropped, 1, "{summary:?}");
+    assert!(smtp.messages().is_empty(), "nothing went out in clear");
+}
