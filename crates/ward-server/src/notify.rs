@@ -2,7 +2,7 @@
 //! ([`send_once`]) that delivers them by email and signed webhook.
 //!
 //! A notice never carries report content (see `ward_desk::notice`), but its recipient can be
-//! the reporter's contact address, which is. So every outbox entry ([`crate::outbox`]) is
+//! the reporter's contact address, which is. So every outbox entry (`crate::outbox`) is
 //! sealed with the case's data key (label `report:<id>:outbox`) and opened only by the sender,
 //! just before delivery, which is also when the email and the webhook body are rendered.
 //!

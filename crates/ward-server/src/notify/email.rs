@@ -94,16 +94,23 @@ impl Failure {
     }
 }
 
-/// The message: plain text, UTF-8.
+/// The message: plain text, UTF-8, with a random Message-ID in the From address's domain
+/// (not the host's name, which relays would otherwise see in lettre's default).
 fn build(from: &str, email: &Email) -> Result<Message, String> {
-    let from = from
+    let from: lettre::message::Mailbox = from
         .parse()
         .map_err(|e| format!("the configured From address is not valid: {e}"))?;
+    let id: String = rand::random::<[u8; 16]>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let message_id = format!("<{id}@{}>", from.email.domain());
     let to = email
         .to
         .parse()
         .map_err(|e| format!("the recipient address is not valid: {e}"))?;
     Message::builder()
+        .message_id(Some(message_id))
         .from(from)
         .to(to)
         .subject(email.subject.as_str())
@@ -133,6 +140,8 @@ mod tests {
         assert!(formatted.contains("To: team@example.org"));
         assert!(formatted.contains("Subject: New report"));
         assert!(formatted.contains("text/plain"));
+        assert!(formatted.contains("@example.org>"), "{formatted}");
+        assert!(formatted.contains("Message-ID: <"), "{formatted}");
     }
 
     #[test]

@@ -283,13 +283,17 @@ impl SmtpServer {
     /// `None` (with the reason printed) when python3 or aiosmtpd is missing; a failure then
     /// under `WARD_REQUIRE_BROWSER=1`.
     fn start(dir: &Path) -> Option<SmtpServer> {
-        let available = Command::new("python3")
-            .args(["-c", "import aiosmtpd"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !available {
+        // Debian's python3-aiosmtpd is for the system interpreter; a `python3` earlier in
+        // PATH (pyenv, a virtualenv) may not have it.
+        let python = ["/usr/bin/python3", "python3"].into_iter().find(|python| {
+            Command::new(python)
+                .args(["-c", "import aiosmtpd"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        });
+        let Some(python) = python else {
             let reason = "python3 with aiosmtpd (Debian: python3-aiosmtpd) is not installed";
             assert!(
                 std::env::var("WARD_REQUIRE_BROWSER").as_deref() != Ok("1"),
@@ -297,14 +301,14 @@ impl SmtpServer {
             );
             eprintln!("SKIPPED: the SMTP test: {reason}");
             return None;
-        }
+        };
         let maildir = dir.join("maildir");
         let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let child = Command::new("python3")
+        let child = Command::new(python)
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
             .arg(&maildir)
@@ -328,16 +332,41 @@ impl SmtpServer {
         Some(server)
     }
 
-    /// Every message received so far.
+    /// Every message received so far, quoted-printable bodies decoded.
     fn messages(&self) -> Vec<String> {
         let Ok(entries) = std::fs::read_dir(self.maildir.join("new")) else {
             return Vec::new();
         };
         entries
             .flatten()
-            .map(|e| std::fs::read_to_string(e.path()).unwrap())
+            .map(|e| quoted_printable(&std::fs::read_to_string(e.path()).unwrap()))
             .collect()
     }
+}
+
+/// Decodes quoted-printable text (soft line breaks and `=XX`); headers pass through.
+fn quoted_printable(text: &str) -> String {
+    let joined = text.replace("=\r\n", "").replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'=', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[tokio::test]
@@ -382,6 +411,9 @@ async fn emails_reach_a_real_smtp_server() {
     );
 
     let messages = smtp.messages();
+    if std::env::var_os("WARD_SHOW_MAIL").is_some() {
+        eprintln!("{messages:#?}");
+    }
     assert_eq!(messages.len(), 2, "{messages:#?}");
     let to_reporter = messages
         .iter()
@@ -425,4 +457,28 @@ async fn the_background_jobs_deliver_and_stop_when_asked() {
             .expect("a job stops when asked")
             .unwrap();
     }
+}
+
+#[tokio::test]
+async fn starttls_required_sends_nothing_to_a_relay_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(smtp) = SmtpServer::start(dir.path()) else {
+        return;
+    };
+    let port = smtp.port;
+    let desk = Desk::with(|config| {
+        config.smtp = Some(Smtp {
+            host: "127.0.0.1".to_owned(),
+            port,
+            from: "ward@ward.test".to_owned(),
+            starttls: true,
+        });
+    });
+    let _coordinator = desk.user(Role::Coordinator, "coord").await;
+    desk.submit(serde_json::json!({"title": MARKER, "description": MARKER}))
+        .await;
+    let summary = send_once(&desk.state, desk.now()).await.unwrap();
+    assert_eq!(summary.sent, 0, "{summary:?}");
+    assert_eq!(summary.retried + summary.dropped, 1, "{summary:?}");
+    assert!(smtp.messages().is_empty(), "nothing went out in clear");
 }
