@@ -44,7 +44,9 @@ pub use oracle::{run_oracle, run_oracle_lines, runs};
 pub use prerequisites::{
     INSTALLED_BY_CI, reference_available, reference_dir, shared_data, shared_file,
 };
+pub use services::chromedriver::Chromedriver;
+pub use services::postgres::postgres_url;
+pub use services::smtp::{CapturedMail, SmtpCapture};
 pub use services::{
-    CapturedMail, Chromedriver, OwnedProcess, SmtpCapture, find_program, free_port, output_of,
-    postgres_url, require_or_skip, required, wait_for_port,
+    OwnedProcess, find_program, free_port, output_of, require_or_skip, required, wait_for_port,
 };

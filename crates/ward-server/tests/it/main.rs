@@ -12,6 +12,7 @@
 //!   `ward_desk::access::authorize`.
 //! - `marker`: a report's content is nowhere in clear: database files, WAL, keys, logs,
 //!   PostgreSQL, emails.
+//! - `lifecycle`: a PostgreSQL-backed server stops gracefully (in a process of its own).
 //! - `harness`: the server in-process, SMTP capture, chromedriver, an HTTP client, TOTP,
 //!   scans.
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
@@ -30,6 +31,7 @@ mod desk;
 mod harness;
 mod headers;
 mod intake;
+mod lifecycle;
 mod login;
 mod marker;
 mod matrix;

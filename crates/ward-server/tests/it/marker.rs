@@ -11,7 +11,6 @@
 //! contact address (a second marker) is held to the same rule, except in the emails sent to
 //! it; the emails carry neither the content nor anything else of the report.
 
-use std::process::Command;
 use std::time::Duration;
 
 use serde_json::json;
@@ -20,58 +19,20 @@ use ward_server::RateLimits;
 
 use crate::harness::gpg::gpg_encrypt;
 use crate::harness::http::Upload;
+use crate::harness::isolated::{inside, run_isolated};
 use crate::harness::postgres::ScratchDatabase;
 use crate::harness::scan::{self, Hit, Needle};
 use crate::harness::{Mail, Options, TestServer, form_fields, html, logs};
 
 #[test]
 fn no_report_content_in_the_sqlite_files_or_the_logs() {
-    run_isolated("sqlite");
+    run_isolated("marker::isolated::sqlite");
 }
 
 #[test]
 fn no_report_content_in_the_postgres_database_or_the_logs() {
-    run_isolated("postgres");
+    run_isolated("marker::isolated::postgres");
 }
-
-/// Not about markers, but run the same way (an abort would take the whole test binary down):
-/// `Server::run` with PostgreSQL ends without aborting when it drops the last handle on the
-/// store, as `ward serve` does at a graceful shutdown.
-#[test]
-fn a_postgres_server_stops_gracefully() {
-    run_isolated("postgres_shutdown");
-}
-
-/// The scans run in a process of their own (this test binary again, with only that test):
-/// the log capture must be the process's one tracing subscriber, and other suites of this
-/// binary install their own.
-fn run_isolated(which: &str) {
-    let test = format!("marker::isolated::{which}");
-    let output = Command::new(std::env::current_exe().unwrap())
-        .args([test.as_str(), "--exact", "--nocapture", "--test-threads=1"])
-        .env(ISOLATED, "1")
-        .output()
-        .unwrap();
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    for line in said
-        .lines()
-        .filter(|l| l.starts_with("SKIPPED") || l.starts_with("NOTE"))
-    {
-        eprintln!("{line}");
-    }
-    assert!(output.status.success(), "{test} failed:\n{said}");
-    assert!(
-        said.contains("1 passed"),
-        "{test} did not run in the child process:\n{said}"
-    );
-}
-
-/// Set in the process [`run_isolated`] starts.
-const ISOLATED: &str = "WARD_TEST_MARKER_ISOLATED";
 
 /// The scans themselves; they do nothing unless started by [`run_isolated`].
 mod isolated {
@@ -79,7 +40,7 @@ mod isolated {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sqlite() {
-        if std::env::var_os(ISOLATED).is_none() {
+        if !inside() {
             return;
         }
         marker_scan(None).await;
@@ -87,7 +48,7 @@ mod isolated {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn postgres() {
-        if std::env::var_os(ISOLATED).is_none() {
+        if !inside() {
             return;
         }
         let Some(base) = ward_testkit::postgres_url() else {
@@ -97,41 +58,6 @@ mod isolated {
             return;
         };
         marker_scan(Some(&database)).await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres_shutdown() {
-        if std::env::var_os(ISOLATED).is_none() {
-            return;
-        }
-        let Some(base) = ward_testkit::postgres_url() else {
-            return;
-        };
-        let Some(database) = ScratchDatabase::create(&base) else {
-            return;
-        };
-        let data = tempfile::tempdir().unwrap();
-        let server = ward_server::Server::start(ward_server::Config {
-            listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-            data_dir: data.path().join("ward-data"),
-            database_url: Some(database.url.clone()),
-            ..ward_server::Config::default()
-        })
-        .await
-        .unwrap();
-        let addr = server.local_addr();
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let serving = tokio::spawn(server.run(async move {
-            let _ = stopped.await;
-        }));
-        let page = crate::harness::http::Client::socket(addr).get("/").await;
-        page.expect(200, "the policy page over PostgreSQL");
-        stop.send(()).unwrap();
-        tokio::time::timeout(Duration::from_secs(30), serving)
-            .await
-            .expect("it stops")
-            .expect("the server task does not panic")
-            .unwrap();
     }
 }
 

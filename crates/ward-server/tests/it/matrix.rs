@@ -16,6 +16,7 @@
 //! router.
 
 mod spec;
+mod targets;
 mod world;
 
 use std::collections::BTreeSet;
