@@ -11,7 +11,30 @@
 //! it to the audit chain in the same transaction: the change and its audit event are stored
 //! together or not at all.
 //!
-//! The trait is synchronous; the server calls it from `spawn_blocking`.
+//! The trait is synchronous; the server calls it from `spawn_blocking`. Both backends keep
+//! timestamps to the microsecond: a time read back is the time written, cut to microseconds.
+//!
+//! ```no_run
+//! use ward_desk::audit::NewEvent;
+//! use ward_desk::seal::Secret;
+//! use ward_store::{Location, open};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let keys = std::path::Path::new("ward-data/keys");
+//! let store = open(
+//!     &Location::Sqlite("ward-data/ward.db".into()),
+//!     Secret::load_or_create(keys, "audit")?,
+//! )?;
+//! let event = store.append_event(&NewEvent {
+//!     actor: "system".into(),
+//!     action: "server.start".into(),
+//!     report: None,
+//!     detail: "{}".into(),
+//! })?;
+//! assert_eq!(store.events(event.seq - 1, 1)?, [event]);
+//! # Ok(())
+//! # }
+//! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
@@ -22,6 +45,8 @@ use ward_desk::seal::{Secret, WrappedKey};
 use ward_desk::state::{Resolution, State};
 use ward_desk::{ReportId, UserId};
 
+mod codec;
+mod migration;
 pub mod postgres;
 pub mod sqlite;
 
@@ -34,11 +59,17 @@ pub enum Location {
     Postgres(String),
 }
 
+/// The kind [`Store::wrapped_keys`] gives a report's data key; the id is the report's.
+pub const KEY_OF_REPORT: &str = "report";
+/// The kind [`Store::wrapped_keys`] gives an account's TOTP data key; the id is the account's.
+pub const KEY_OF_TOTP: &str = "totp";
+
 /// Opens (and migrates) the store. `audit_key` is the key of the audit chain.
 pub fn open(location: &Location, audit_key: Secret) -> Result<Box<dyn Store>> {
-    // The backends implement `Store` in the next commit.
-    let _ = (location, audit_key);
-    todo!("ward-store backends")
+    Ok(match location {
+        Location::Sqlite(path) => Box::new(sqlite::SqliteStore::open(path, audit_key)?),
+        Location::Postgres(url) => Box::new(postgres::PgStore::open(url, audit_key)?),
+    })
 }
 
 /// The store's result type.
@@ -48,16 +79,35 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// The database file or its directory could not be created.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or directory.
+        path: std::path::PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
     /// SQLite failed.
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    /// PostgreSQL failed.
+    /// PostgreSQL failed (connecting, talking to the server, converting a value).
     #[error("PostgreSQL: {0}")]
-    Postgres(#[from] ::postgres::Error),
+    Postgres(#[source] ::postgres::Error),
+    /// PostgreSQL refused a statement. Only the SQLSTATE and the server's message are kept:
+    /// the DETAIL of some errors quotes the failing row, which may hold sealed bytes.
+    #[error("PostgreSQL refused the statement: {message} (SQLSTATE {code})")]
+    Refused {
+        /// The SQLSTATE code.
+        code: String,
+        /// The server's message (names the constraint, never the values).
+        message: String,
+    },
     /// No connection could be had from the pool.
     #[error("connection pool: {0}")]
     Pool(#[from] r2d2::Error),
-    /// The row changed since it was read (optimistic concurrency); read it again.
+    /// The row changed since it was read (optimistic concurrency), or a row the change
+    /// refers to is gone (a case, an account, a package-in-scope row); read it again.
     #[error("{what} was changed by someone else; reload and try again")]
     Conflict {
         /// What.
@@ -352,7 +402,7 @@ pub struct NewNotification {
 pub struct Notification {
     /// Id.
     pub id: i64,
-    /// Attempts so far.
+    /// Failed attempts so far ([`Store::notification_failed`] counts them).
     pub attempts: i64,
     /// The rest.
     pub notification: NewNotification,
@@ -373,7 +423,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn user_by_email(&self, email: &str) -> Result<Option<User>>;
     /// Every account, by id.
     fn users(&self) -> Result<Vec<User>>;
-    /// Saves an account's mutable fields (name, role, password, TOTP, disabled).
+    /// Saves an account's mutable fields (name, role, password, TOTP, disabled; not the
+    /// email). While the TOTP secret stays the same, the last accepted step never moves
+    /// back (a copy read before a login cannot reopen a used code); a new secret takes the
+    /// step given.
     fn update_user(&self, user: &User, audit: &NewEvent) -> Result<()>;
     /// Records the TOTP step just accepted, only if it is later than the last one; `false`
     /// means the code was already used (replay).
@@ -398,7 +451,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn token(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<Option<ApiToken>>;
     /// An account's tokens.
     fn tokens_of(&self, user: UserId) -> Result<Vec<ApiToken>>;
-    /// Revokes a token of `user`; `false` when there is no such token of theirs.
+    /// Revokes a token of `user`; `false` when there is no such token of theirs (then
+    /// nothing changed and no event is appended).
     fn delete_token(&self, user: UserId, id: i64, audit: &NewEvent) -> Result<bool>;
     /// Stores the one-time admin setup link's hash.
     fn create_setup_link(&self, token_hash: &[u8; 32], expires_at: Timestamp) -> Result<()>;
@@ -414,7 +468,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         maintainer: UserId,
         audit: &NewEvent,
     ) -> Result<i64>;
-    /// Removes a row; `false` when absent.
+    /// Removes a row (the cases that named it lose it); `false` when absent (then no
+    /// event is appended).
     fn remove_scope(&self, id: i64, audit: &NewEvent) -> Result<bool>;
     /// The table.
     fn scope(&self) -> Result<Vec<ScopeEntry>>;
@@ -433,7 +488,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// A report by follow-up token hash.
     fn report_by_followup(&self, token_hash: &[u8; 32]) -> Result<Option<Report>>;
     /// Saves a report's mutable fields if its `version` is still the stored one (then bumps
-    /// it); [`Error::Conflict`] otherwise.
+    /// it); [`Error::Conflict`] otherwise. The mutable fields are all but `id`, `reporter`,
+    /// `clock.received_at`, `wrapped_key`, `content` and `purged_at` (the last three belong
+    /// to [`Store::replace_wrapped_keys`] and [`Store::purge`], so a case edited during a
+    /// key rotation or a purge cannot write back an old key or content).
     fn update_report(&self, report: &Report, audit: &NewEvent) -> Result<()>;
     /// A page of an inbox.
     fn inbox(&self, query: &InboxQuery) -> Result<InboxPage>;
@@ -471,9 +529,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn purge(&self, id: ReportId, content: &[u8], at: Timestamp, audit: &NewEvent) -> Result<u64>;
 
     // Keys.
-    /// Every wrapped data key: reports' and accounts' TOTP keys, as (kind, id, key).
+    /// Every wrapped data key: reports' and accounts' TOTP keys, as (kind, id, key), kind
+    /// [`KEY_OF_REPORT`] or [`KEY_OF_TOTP`].
     fn wrapped_keys(&self) -> Result<Vec<(String, i64, WrappedKey)>>;
-    /// Replaces wrapped keys (after a KEK rotation), all in one transaction.
+    /// Replaces wrapped keys (after a KEK rotation), all in one transaction: when one
+    /// names a row that does not exist, none is replaced ([`Error::Conflict`]).
     fn replace_wrapped_keys(
         &self,
         keys: &[(String, i64, WrappedKey)],
@@ -499,7 +559,7 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     ) -> Result<Vec<Notification>>;
     /// Marks a notification sent (it is deleted).
     fn notification_sent(&self, id: i64) -> Result<()>;
-    /// Reschedules a failed notification.
+    /// Reschedules a failed notification: `attempts` goes up by one and the lease ends.
     fn notification_failed(&self, id: i64, retry_at: Timestamp) -> Result<()>;
 
     // Metrics.

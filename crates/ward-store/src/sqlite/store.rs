@@ -1,0 +1,256 @@
+//! [`Store`] for [`SqliteStore`]: each method picks its connection (the writer for changes,
+//! a reader otherwise) and its transaction; the SQL lives in the sibling modules.
+
+use jiff::{SignedDuration, Timestamp};
+use ward_desk::audit::{Event, NewEvent};
+use ward_desk::seal::WrappedKey;
+use ward_desk::sla::Clock;
+use ward_desk::state::{Resolution, State};
+use ward_desk::{ReportId, UserId};
+
+use super::reports::Member;
+use super::{SqliteStore, accounts, inbox, journal, reports};
+use crate::{
+    ApiToken, AttachmentMeta, Backend, InboxPage, InboxQuery, Message, NewApiToken, NewAttachment,
+    NewMessage, NewNotification, NewReport, NewUser, Notification, Report, Result, ScopeEntry,
+    Session, Store, User,
+};
+
+impl Store for SqliteStore {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    fn create_user(&self, user: &NewUser, audit: &NewEvent) -> Result<UserId> {
+        self.audited(audit, |tx| accounts::create_user(tx, user))
+    }
+
+    fn user(&self, id: UserId) -> Result<Option<User>> {
+        self.read(|tx| accounts::user(tx, id))
+    }
+
+    fn user_by_email(&self, email: &str) -> Result<Option<User>> {
+        self.read(|tx| accounts::user_by_email(tx, email))
+    }
+
+    fn users(&self) -> Result<Vec<User>> {
+        self.read(|tx| accounts::users(tx))
+    }
+
+    fn update_user(&self, user: &User, audit: &NewEvent) -> Result<()> {
+        self.audited(audit, |tx| accounts::update_user(tx, user))
+    }
+
+    fn advance_totp_step(&self, user: UserId, step: i64) -> Result<bool> {
+        self.write(|tx| accounts::advance_totp_step(tx, user, step))
+    }
+
+    fn count_users(&self) -> Result<u64> {
+        self.read(|tx| accounts::count_users(tx))
+    }
+
+    fn create_session(&self, session: &Session) -> Result<()> {
+        self.write(|tx| accounts::create_session(tx, session))
+    }
+
+    fn session(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<Option<Session>> {
+        self.read(|tx| accounts::session(tx, token_hash, now))
+    }
+
+    fn set_second_factor(&self, token_hash: &[u8; 32]) -> Result<()> {
+        self.write(|tx| accounts::set_second_factor(tx, token_hash))
+    }
+
+    fn delete_session(&self, token_hash: &[u8; 32]) -> Result<()> {
+        self.write(|tx| accounts::delete_session(tx, token_hash))
+    }
+
+    fn delete_sessions_of(&self, user: UserId) -> Result<()> {
+        self.write(|tx| accounts::delete_sessions_of(tx, user))
+    }
+
+    fn create_token(&self, token: &NewApiToken, audit: &NewEvent) -> Result<i64> {
+        self.audited(audit, |tx| accounts::create_token(tx, token))
+    }
+
+    fn token(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<Option<ApiToken>> {
+        self.read(|tx| accounts::token(tx, token_hash, now))
+    }
+
+    fn tokens_of(&self, user: UserId) -> Result<Vec<ApiToken>> {
+        self.read(|tx| accounts::tokens_of(tx, user))
+    }
+
+    fn delete_token(&self, user: UserId, id: i64, audit: &NewEvent) -> Result<bool> {
+        self.write(|tx| {
+            let deleted = accounts::delete_token(tx, user, id)?;
+            if deleted {
+                journal::append(tx, &self.audit_key, audit)?;
+            }
+            Ok(deleted)
+        })
+    }
+
+    fn create_setup_link(&self, token_hash: &[u8; 32], expires_at: Timestamp) -> Result<()> {
+        self.write(|tx| accounts::create_setup_link(tx, token_hash, expires_at))
+    }
+
+    fn consume_setup_link(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<bool> {
+        self.write(|tx| accounts::consume_setup_link(tx, token_hash, now))
+    }
+
+    fn add_scope(
+        &self,
+        ecosystem: &str,
+        package: &str,
+        maintainer: UserId,
+        audit: &NewEvent,
+    ) -> Result<i64> {
+        self.audited(audit, |tx| {
+            accounts::add_scope(tx, ecosystem, package, maintainer)
+        })
+    }
+
+    fn remove_scope(&self, id: i64, audit: &NewEvent) -> Result<bool> {
+        self.write(|tx| {
+            let removed = accounts::remove_scope(tx, id)?;
+            if removed {
+                journal::append(tx, &self.audit_key, audit)?;
+            }
+            Ok(removed)
+        })
+    }
+
+    fn scope(&self) -> Result<Vec<ScopeEntry>> {
+        self.read(|tx| accounts::scope(tx))
+    }
+
+    fn create_report(
+        &self,
+        report: &NewReport,
+        attachments: &[NewAttachment],
+        audit: &NewEvent,
+    ) -> Result<ReportId> {
+        self.write(|tx| {
+            let id = reports::create_report(tx, report, attachments)?;
+            let event = NewEvent {
+                report: Some(id),
+                ..audit.clone()
+            };
+            journal::append(tx, &self.audit_key, &event)?;
+            Ok(id)
+        })
+    }
+
+    fn report(&self, id: ReportId) -> Result<Option<Report>> {
+        self.read(|tx| reports::report(tx, id))
+    }
+
+    fn report_by_followup(&self, token_hash: &[u8; 32]) -> Result<Option<Report>> {
+        self.read(|tx| reports::report_by_followup(tx, token_hash))
+    }
+
+    fn update_report(&self, report: &Report, audit: &NewEvent) -> Result<()> {
+        self.audited(audit, |tx| reports::update_report(tx, report))
+    }
+
+    fn inbox(&self, query: &InboxQuery) -> Result<InboxPage> {
+        self.read(|tx| inbox::inbox(tx, query))
+    }
+
+    fn case_members(&self, id: ReportId) -> Result<(Vec<UserId>, Vec<UserId>)> {
+        self.read(|tx| reports::case_members(tx, id))
+    }
+
+    fn assign_maintainer(&self, id: ReportId, user: UserId, audit: &NewEvent) -> Result<()> {
+        self.audited(audit, |tx| {
+            reports::add_member(tx, Member::Maintainer, id, user)
+        })
+    }
+
+    fn invite_party(&self, id: ReportId, user: UserId, audit: &NewEvent) -> Result<()> {
+        self.audited(audit, |tx| reports::add_member(tx, Member::Party, id, user))
+    }
+
+    fn reports_of(&self, reporter: UserId) -> Result<Vec<ReportId>> {
+        self.read(|tx| reports::reports_of(tx, reporter))
+    }
+
+    fn purgeable(&self, before: Timestamp) -> Result<Vec<ReportId>> {
+        self.read(|tx| reports::purgeable(tx, before))
+    }
+
+    fn add_message(
+        &self,
+        message: &NewMessage,
+        attachments: &[NewAttachment],
+        audit: &NewEvent,
+    ) -> Result<i64> {
+        self.audited(audit, |tx| reports::add_message(tx, message, attachments))
+    }
+
+    fn messages(&self, id: ReportId) -> Result<Vec<Message>> {
+        self.read(|tx| reports::messages(tx, id))
+    }
+
+    fn attachments(&self, id: ReportId) -> Result<Vec<AttachmentMeta>> {
+        self.read(|tx| reports::attachments(tx, id))
+    }
+
+    fn attachment(
+        &self,
+        id: ReportId,
+        attachment: i64,
+    ) -> Result<Option<(AttachmentMeta, Vec<u8>)>> {
+        self.read(|tx| reports::attachment(tx, id, attachment))
+    }
+
+    fn purge(&self, id: ReportId, content: &[u8], at: Timestamp, audit: &NewEvent) -> Result<u64> {
+        self.audited(audit, |tx| reports::purge(tx, id, content, at))
+    }
+
+    fn wrapped_keys(&self) -> Result<Vec<(String, i64, WrappedKey)>> {
+        self.read(|tx| journal::wrapped_keys(tx))
+    }
+
+    fn replace_wrapped_keys(
+        &self,
+        keys: &[(String, i64, WrappedKey)],
+        audit: &NewEvent,
+    ) -> Result<()> {
+        self.audited(audit, |tx| journal::replace_wrapped_keys(tx, keys))
+    }
+
+    fn append_event(&self, event: &NewEvent) -> Result<Event> {
+        self.write(|tx| journal::append(tx, &self.audit_key, event))
+    }
+
+    fn events(&self, after: i64, limit: u32) -> Result<Vec<Event>> {
+        self.read(|tx| journal::events(tx, after, limit))
+    }
+
+    fn enqueue(&self, notification: &NewNotification) -> Result<i64> {
+        self.write(|tx| journal::enqueue(tx, notification))
+    }
+
+    fn claim_notifications(
+        &self,
+        now: Timestamp,
+        lease: SignedDuration,
+        limit: u32,
+    ) -> Result<Vec<Notification>> {
+        self.write(|tx| journal::claim(tx, now, lease, limit))
+    }
+
+    fn notification_sent(&self, id: i64) -> Result<()> {
+        self.write(|tx| journal::sent(tx, id))
+    }
+
+    fn notification_failed(&self, id: i64, retry_at: Timestamp) -> Result<()> {
+        self.write(|tx| journal::failed(tx, id, retry_at))
+    }
+
+    fn clocks(&self) -> Result<Vec<(State, Option<Resolution>, Clock)>> {
+        self.read(|tx| reports::clocks(tx))
+    }
+}

@@ -1,0 +1,48 @@
+//! Applied migrations are never edited: each released migration's SHA-256 is pinned here.
+//! A change to the schema is a new numbered file (pin it when it is released); a failure of
+//! this test means a migration some database already ran was changed.
+
+use sha2::{Digest, Sha256};
+
+const PINNED: &[(&str, &str)] = &[
+    (
+        "src/sqlite/migrations/0001_init.sql",
+        "2c528a4e9cf0d1db2023ed4535c4867141ab46460569d4a8673c809fa58c4a08",
+    ),
+    (
+        "src/postgres/migrations/0001_init.sql",
+        "4ec9b79d87ef40b6763d4493e3a3348b472e01e3c2a75d3aabd3ff807d34fc57",
+    ),
+];
+
+#[test]
+fn applied_migrations_are_never_edited() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (file, pinned) in PINNED {
+        let bytes = std::fs::read(root.join(file)).unwrap();
+        let digest: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            &digest, pinned,
+            "{file} was edited after release: undo that and add a new migration instead"
+        );
+    }
+}
+
+#[test]
+fn every_migration_file_is_pinned() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for backend in ["sqlite", "postgres"] {
+        let dir = root.join("src").join(backend).join("migrations");
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            let file = format!("src/{backend}/migrations/{name}");
+            assert!(
+                PINNED.iter().any(|(f, _)| *f == file),
+                "{file} is not pinned in tests/it/schema.rs"
+            );
+        }
+    }
+}
