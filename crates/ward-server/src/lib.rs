@@ -1,8 +1,51 @@
 //! `ward serve`: the intake and the triage desk over HTTP.
 //!
-//! (To be written: router, pages, API, auth, jobs. See `Config` for what the CLI passes in.)
+//! - [`Server`]: opens the store and the keys, binds, serves (TLS with rustls when configured)
+//!   and shuts down gracefully; [`Config`] is what the CLI passes in.
+//! - [`app`]: the router with every middleware, for `oneshot` tests; [`AppState`] is what every
+//!   handler shares.
+//! - [`routes::ROUTES`]: every route the server answers, for the access-matrix tests.
+//! - [`jobs`] and [`notify`]: the background jobs (SLA escalation, retention, the outbox
+//!   sender), each pass callable directly, and queueing notifications.
+//! - [`admin`]: account creation, TOTP enrollment, KEK rotation and audit verification, for the
+//!   CLI and tests.
+//!
+//! Inside the crate: `error` (the one web error type), `auth` (the principal behind a request
+//! and the one permission check), `csrf`, `pages` (typed templates), `intake` (the public
+//! policy page and submissions), `account`, `admin_pages`, `desk` (the triage desk).
+//!
+//! Nothing of a report's content is ever logged or shown in an error page: request logs name
+//! the route pattern, never the URI (follow-up links are secrets) or the body.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+
+pub(crate) mod account;
+pub mod admin;
+pub(crate) mod admin_pages;
+pub(crate) mod auth;
+pub(crate) mod content;
+pub(crate) mod csrf;
+pub(crate) mod desk;
+pub(crate) mod error;
+pub(crate) mod headers;
+pub(crate) mod intake;
+pub mod jobs;
+pub(crate) mod limits;
+pub mod notify;
+pub(crate) mod outbox;
+pub(crate) mod pages;
+pub(crate) mod password;
+pub mod routes;
+mod server;
+pub(crate) mod session;
+mod state;
+pub(crate) mod submit;
+pub(crate) mod totp;
+
+pub use limits::RateLimits;
+pub use routes::app;
+pub use server::Server;
+pub use state::AppState;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -34,6 +77,8 @@ pub struct Config {
     pub smtp: Option<Smtp>,
     /// Chat webhooks.
     pub webhooks: Vec<Webhook>,
+    /// Request rates allowed per client IP.
+    pub limits: RateLimits,
 }
 
 /// TLS files.
@@ -88,6 +133,7 @@ impl Default for Config {
             retention_days: None,
             smtp: None,
             webhooks: Vec::new(),
+            limits: RateLimits::default(),
         }
     }
 }

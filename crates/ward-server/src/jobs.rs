@@ -1,0 +1,106 @@
+//! Background jobs: the outbox sender, SLA escalation and retention. [`spawn`] starts them for
+//! `Server::run`, which ends them on shutdown, letting a pass in progress finish.
+//! Each pass is also a function tests call directly with the time they want:
+//! [`crate::notify::send_once`], [`escalate_once`], [`retention_once`].
+//!
+//! Every pass is safe to run on several replicas at once: escalation and purging go through the
+//! store's optimistic update (a case changed by someone else is left for the next pass), and the
+//! outbox leases what it claims.
+
+mod escalate;
+pub(crate) mod retention;
+
+use std::future::Future;
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tokio::time::MissedTickBehavior;
+
+use crate::AppState;
+use crate::notify::SendSummary;
+
+pub use escalate::escalate_once;
+pub use retention::retention_once;
+
+/// How often the outbox is looked at.
+const OUTBOX_EVERY: Duration = Duration::from_secs(5);
+/// How often deadlines are checked.
+const ESCALATE_EVERY: Duration = Duration::from_secs(60);
+/// How often the retention rule is applied.
+const RETENTION_EVERY: Duration = Duration::from_secs(60 * 60);
+
+/// Starts every job on the current tokio runtime; each stops when `shutdown` turns `true`
+/// (or its sender is dropped), after finishing a pass in progress. `Server::run` awaits the
+/// handles after the last request.
+pub fn spawn(state: &AppState, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
+    vec![
+        every(
+            OUTBOX_EVERY,
+            shutdown.clone(),
+            state.clone(),
+            |s| async move {
+                let now = s.now();
+                match crate::notify::send_once(&s, now).await {
+                    Ok(summary) if summary != SendSummary::default() => {
+                        tracing::debug!(?summary, "outbox pass");
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = format!("{e:#}"), "outbox pass failed"),
+                }
+            },
+        ),
+        every(
+            ESCALATE_EVERY,
+            shutdown.clone(),
+            state.clone(),
+            |s| async move {
+                let now = s.now();
+                match escalate_once(&s, now).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(cases = n, "escalated overdue cases"),
+                    Err(e) => tracing::warn!(error = format!("{e:#}"), "escalation pass failed"),
+                }
+            },
+        ),
+        every(RETENTION_EVERY, shutdown, state.clone(), |s| async move {
+            let now = s.now();
+            match retention_once(&s, now).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(cases = n, "purged cases past retention"),
+                Err(e) => tracing::warn!(error = format!("{e:#}"), "retention pass failed"),
+            }
+        }),
+    ]
+}
+
+/// Runs `pass` every `period` (the first right away) until `stopped` turns true.
+fn every<F, Fut>(
+    period: Duration,
+    mut stopped: watch::Receiver<bool>,
+    state: AppState,
+    pass: F,
+) -> JoinHandle<()>
+where
+    F: Fn(AppState) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(period);
+        ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        loop {
+            if *stopped.borrow() {
+                return;
+            }
+            tokio::select! {
+                biased;
+                changed = stopped.changed() => {
+                    if changed.is_err() || *stopped.borrow() {
+                        return;
+                    }
+                }
+                _ = ticks.tick() => pass(state.clone()).await,
+            }
+        }
+    })
+}

@@ -1,0 +1,9 @@
+//! The triage desk through HTTP.
+
+mod cvss;
+mod data;
+mod jobs;
+mod metrics;
+mod notify;
+mod support;
+mod workflow;
