@@ -26,6 +26,8 @@ use crate::error::WebError;
 
 /// The anonymous forms' cookie.
 pub(crate) const CSRF_COOKIE: &str = "ward_csrf";
+/// How long it lasts: a reporter may take days over a report.
+const ANON_COOKIE_MAX_AGE: i64 = 30 * 24 * 60 * 60;
 
 /// The token to put in a form's `csrf` field for this caller.
 pub(crate) fn token(state: &AppState, caller: &Caller) -> String {
@@ -80,7 +82,7 @@ pub(crate) async fn ensure_cookie(
         let cookie = auth::set_cookie(
             CSRF_COOKIE,
             &value,
-            60 * 60 * 24,
+            ANON_COOKIE_MAX_AGE,
             state.config.tls.is_some(),
         );
         if let Ok(value) = HeaderValue::from_str(&cookie) {

@@ -112,7 +112,18 @@ pub(crate) async fn submit_form(
             _ => {}
         }
     }
-    csrf.verify(&token)?;
+    if csrf.verify(&token).is_err() {
+        // Show the report again rather than lose it (a page left open past its cookie, say);
+        // nothing is stored, and the new page carries a valid token.
+        let expired = vec![FieldError {
+            field: "csrf".to_owned(),
+            message: "this form expired or did not come from this site: check the report (and \
+                      attach any files again), then send it"
+                .to_owned(),
+        }];
+        let page = policy_page(&state, &caller, form, expired);
+        return pages::render_status(StatusCode::FORBIDDEN, &page);
+    }
     let submission = form.to_submission(&mut errors);
     if !errors.is_empty() {
         let mut check = submission.clone();

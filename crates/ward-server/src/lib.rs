@@ -11,8 +11,11 @@
 //!   CLI and tests.
 //!
 //! Inside the crate: `error` (the one web error type), `auth` (the principal behind a request
-//! and the one permission check), `csrf`, `pages` (typed templates), `intake` (the public
-//! policy page and submissions), `account`, `admin_pages`, `desk` (the triage desk).
+//! and the one permission check), `csrf`, `limits` (per-IP quotas, body limits, the login
+//! throttle), `headers` (security headers, the request log), `pages` (typed templates),
+//! `intake` and `submit` (the public policy page and submissions), `content` and `outbox`
+//! (seal labels of report content, messages, attachments, notifications), `session`,
+//! `password`, `totp`, `account`, `admin_pages`, `desk` (the triage desk).
 //!
 //! Nothing of a report's content is ever logged or shown in an error page: request logs name
 //! the route pattern, never the URI (follow-up links are secrets) or the body.

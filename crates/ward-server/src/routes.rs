@@ -19,7 +19,7 @@
 //!
 //! All are `Router::layer`s, which wrap each route and the fallback: they run after routing,
 //! so they know the matched route pattern (the body limit depends on it, the log names it).
-//! axum's own body limit is disabled; layer 5 replaces it, per route ([`limits::body_limit`]).
+//! axum's own body limit is disabled; layer 5 replaces it, per route (`limits::body_limit`).
 
 use std::time::Duration;
 

@@ -8,6 +8,7 @@
 #![allow(clippy::print_stderr, reason = "suites say why they skip")]
 
 mod accounts;
+mod admin;
 mod bad_input;
 mod confidentiality;
 mod csrf;

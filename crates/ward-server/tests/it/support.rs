@@ -68,6 +68,16 @@ impl Harness {
         Harness { dir, state, app }
     }
 
+    /// The same data dir, served by another state (after a KEK rotation, say).
+    pub(crate) fn reopen(old: Harness, state: AppState) -> Harness {
+        let app = app(state.clone());
+        Harness {
+            dir: old.dir,
+            state,
+            app,
+        }
+    }
+
     pub(crate) async fn send(&self, request: Request<Body>) -> Reply {
         self.send_from(request, "127.0.0.1:40000").await
     }
