@@ -150,7 +150,7 @@ fn a_fresh_start_serves_the_policy_page_and_prints_a_setup_link() {
 }
 
 #[test]
-fn audit_verify_finds_an_edited_or_deleted_event_and_rotation_keeps_reports_readable() {
+fn audit_verify_finds_an_edited_inserted_or_deleted_event() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("ward-data");
     let data_arg = data.to_str().unwrap();
@@ -229,10 +229,26 @@ fn audit_verify_finds_an_edited_or_deleted_event_and_rotation_keeps_reports_read
         run.stdout
     );
 
-    // Put it back, then delete it instead.
+    // Put it back, then insert a forged event between 2 and 3 (3 moved up to make room),
+    // then delete one instead.
     db.execute(
         "UPDATE audit_events SET detail = ?1 WHERE seq = 2",
         [&original],
+    )
+    .unwrap();
+    assert_eq!(ward(&["audit", "verify", "--data-dir", data_arg]).code, 0);
+    db.execute_batch(
+        "UPDATE audit_events SET seq = 4 WHERE seq = 3;
+         INSERT INTO audit_events (seq, at, actor, action, report_id, detail, prev_hash, hash)
+             SELECT 3, at, 'user:1', 'report.read', NULL, '{}', hash, hash
+             FROM audit_events WHERE seq = 2;",
+    )
+    .unwrap();
+    let run = ward(&["audit", "verify", "--data-dir", data_arg]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.contains("BROKEN: event 3"), "{}", run.stdout);
+    db.execute_batch(
+        "DELETE FROM audit_events WHERE seq = 3; UPDATE audit_events SET seq = 3 WHERE seq = 4;",
     )
     .unwrap();
     assert_eq!(ward(&["audit", "verify", "--data-dir", data_arg]).code, 0);
