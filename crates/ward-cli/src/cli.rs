@@ -27,6 +27,20 @@ pub(crate) enum Command {
     /// Find the lockfiles under PATHs and report the dependencies with known vulnerabilities.
     #[command(after_long_help = SCAN_HELP)]
     Scan(ScanArgs),
+    /// Run the intake and triage desk: private, encrypted vulnerability reports and the team's
+    /// workflow, in a web server.
+    ///
+    /// With no arguments it listens on 127.0.0.1:8080 and keeps everything under ./ward-data
+    /// (an SQLite database and, in keys/, the keys that must never be in the database). On the
+    /// first start it creates the keys and prints a one-time link to create the first admin.
+    #[command(after_long_help = SERVE_HELP)]
+    Serve(ServeArgs),
+    /// Check a ward serve instance's audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Administer a ward serve instance from its machine: accounts, the key-encryption key.
+    #[command(subcommand)]
+    Admin(AdminCommand),
 }
 
 const ECOSYSTEMS_HELP: &str = "\
@@ -306,6 +320,156 @@ pub(crate) struct ScanArgs {
     /// Leave out findings for which no fixed version exists.
     #[arg(long)]
     pub(crate) ignore_unfixed: bool,
+}
+
+const SERVE_HELP: &str = "\
+Each setting comes from, in order: the flag, its WARD_* variable, ward.toml, the default.
+
+  [serve]                                  # in ./ward.toml or --config FILE
+  listen = \"0.0.0.0:8443\"
+  data_dir = \"/var/lib/ward\"
+  database_url = \"postgres://ward@db/ward\" # instead of SQLite
+  public_url = \"https://security.example.org\"
+  name = \"Example security team\"
+  tls_cert = \"/etc/ward/cert.pem\"
+  tls_key = \"/etc/ward/key.pem\"
+
+  [serve.smtp]                             # notifications by email
+  host = \"127.0.0.1\"
+  port = 25
+  from = \"security@example.org\"
+  starttls = false
+
+  [serve.rate_limit]                       # per client address (defaults shown)
+  requests_per_minute = 600
+  requests_burst = 120
+  submissions_per_minute = 10              # reports and follow-up replies
+  submissions_burst = 5
+
+  [[serve.webhook]]                        # signed (HMAC-SHA256) chat notifications
+  url = \"https://chat.example.org/hooks/ward\"
+  secret_env = \"WARD_WEBHOOK_SECRET\"     # the variable holding the signing key
+
+  [policy]                                 # the commitments the SLA clocks measure
+  acknowledge_hours = 48
+  triage_days = 7
+  disclosure_days = 90
+  retention_days = 365                     # purge attachments and contacts after disclosure
+
+Keys live in DATA_DIR/keys, also with PostgreSQL: the key-encryption key that wraps every
+report's data key, the audit chain key, the OpenPGP intake key. Back them up apart from the
+database; without them the reports cannot be read. Rotate the key-encryption key with
+`ward admin rotate-kek`.
+
+Stop with Ctrl-C or SIGTERM: requests in flight are finished first.
+
+Examples:
+  ward serve
+  ward serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem
+  WARD_DATABASE_URL=postgres://postgres@127.0.0.1/ward ward serve";
+
+/// Where a ward serve instance keeps its data; `serve`, `audit` and `admin` share it.
+#[derive(Debug, Args)]
+pub(crate) struct InstanceArgs {
+    /// The data directory: the SQLite database and the keys [default: `data_dir` under
+    /// [serve] in ward.toml, else ./ward-data].
+    #[arg(long, value_name = "DIR", env = "WARD_DATA_DIR")]
+    pub(crate) data_dir: Option<PathBuf>,
+    /// Use this PostgreSQL database instead of SQLite (postgres://user@host:port/db).
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "WARD_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub(crate) database_url: Option<String>,
+    /// The configuration file [default: ./ward.toml when it exists].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    #[command(flatten)]
+    pub(crate) instance: InstanceArgs,
+    /// The address and port to listen on [default: 127.0.0.1:8080].
+    #[arg(long, value_name = "ADDR:PORT", env = "WARD_LISTEN")]
+    pub(crate) listen: Option<std::net::SocketAddr>,
+    /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+    #[arg(long, value_name = "FILE", env = "WARD_TLS_CERT", requires = "tls_key")]
+    pub(crate) tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM).
+    #[arg(long, value_name = "FILE", env = "WARD_TLS_KEY", requires = "tls_cert")]
+    pub(crate) tls_key: Option<PathBuf>,
+    /// The address people reach this instance at, for links in emails [default: from
+    /// --listen].
+    #[arg(long, value_name = "URL", env = "WARD_PUBLIC_URL")]
+    pub(crate) public_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuditCommand {
+    /// Check that no audit event was edited, inserted or deleted.
+    ///
+    /// Every action on the instance is an event whose hash covers the previous event's hash,
+    /// keyed with the audit key in DATA_DIR/keys. This recomputes the whole chain.
+    ///
+    /// Exit status: 0 when the chain is intact, 1 when it is broken (the first broken event is
+    /// named), 2 when the instance cannot be opened.
+    Verify(AuditVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AuditVerifyArgs {
+    #[command(flatten)]
+    pub(crate) instance: InstanceArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AdminCommand {
+    /// Replace the key-encryption key and rewrap every report's data key with the new one.
+    ///
+    /// Report ciphertexts are not touched; the old key is removed once every data key is
+    /// rewrapped, in one transaction. Run it with the server stopped or running.
+    RotateKek(AdminRotateArgs),
+    /// Create an account (the password is read from standard input).
+    CreateUser(AdminCreateUserArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AdminRotateArgs {
+    #[command(flatten)]
+    pub(crate) instance: InstanceArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AdminCreateUserArgs {
+    #[command(flatten)]
+    pub(crate) instance: InstanceArgs,
+    /// The login.
+    #[arg(long)]
+    pub(crate) email: String,
+    /// The display name [default: the email].
+    #[arg(long)]
+    pub(crate) name: Option<String>,
+    /// The role.
+    #[arg(long, value_enum)]
+    pub(crate) role: RoleArg,
+}
+
+/// Roles of `ward admin create-user`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum RoleArg {
+    /// Runs the instance (TOTP required).
+    Admin,
+    /// The triage team (TOTP required).
+    Coordinator,
+    /// Owns packages in scope.
+    Maintainer,
+    /// Reports vulnerabilities.
+    Reporter,
+    /// Invited to single cases.
+    Party,
 }
 
 #[cfg(test)]

@@ -4,8 +4,11 @@ use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
 
+mod admin;
+mod audit;
 mod db;
 mod scan;
+mod serve;
 mod version;
 
 /// Exit status for usage errors and invalid input, as clap uses for its own.
@@ -19,5 +22,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Version(command) => version::run(command),
         Command::Db(args) => db::run(args),
         Command::Scan(args) => scan::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Audit(command) => audit::run(command),
+        Command::Admin(command) => admin::run(command),
     }
 }

@@ -32,6 +32,74 @@ pub(crate) struct Config {
     /// `[scan]`: policy for `ward scan`.
     #[serde(default)]
     pub(crate) scan: ScanConfig,
+    /// `[serve]`: the `ward serve` instance.
+    #[serde(default)]
+    pub(crate) serve: ServeConfig,
+    /// `[policy]`: the team's commitments.
+    #[serde(default)]
+    pub(crate) policy: PolicyConfig,
+}
+
+/// `[serve]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ServeConfig {
+    listen: Option<Spanned<String>>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    public_url: Option<String>,
+    name: Option<String>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
+    smtp: Option<SmtpConfig>,
+    #[serde(default, rename = "webhook")]
+    webhooks: Vec<Spanned<WebhookConfig>>,
+    rate_limit: Option<RateLimitConfig>,
+}
+
+/// `[serve.rate_limit]`: per client address; the defaults suit a public instance.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RateLimitConfig {
+    requests_per_minute: Option<u32>,
+    requests_burst: Option<u32>,
+    submissions_per_minute: Option<u32>,
+    submissions_burst: Option<u32>,
+}
+
+/// `[serve.smtp]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SmtpConfig {
+    host: String,
+    #[serde(default = "default_smtp_port")]
+    port: u16,
+    from: String,
+    #[serde(default)]
+    starttls: bool,
+}
+
+fn default_smtp_port() -> u16 {
+    25
+}
+
+/// One `[[serve.webhook]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WebhookConfig {
+    url: String,
+    secret: Option<String>,
+    secret_env: Option<String>,
+}
+
+/// `[policy]` (the part `ward serve` reads).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PolicyConfig {
+    acknowledge_hours: Option<Spanned<u32>>,
+    triage_days: Option<Spanned<u32>>,
+    disclosure_days: Option<Spanned<u32>>,
+    retention_days: Option<u32>,
 }
 
 /// `[scan]`.
@@ -144,6 +212,119 @@ impl Loaded {
         )
     }
 
+    /// The settings of `ward serve` (and of the commands that open its instance): flags and
+    /// `WARD_*` variables (both already in `flags`), then `[serve]`/`[policy]`, then defaults.
+    pub(crate) fn serve_config(&self, flags: ServeFlags) -> anyhow::Result<ward_server::Config> {
+        let serve = &self.config.serve;
+        let mut config = ward_server::Config::default();
+        if let Some(listen) = flags.listen {
+            config.listen = listen;
+        } else if let Some(listen) = &serve.listen {
+            config.listen = listen.get_ref().parse().map_err(|_| {
+                anyhow!(
+                    "{}: listen {:?} is not an address; expected ADDR:PORT such as 127.0.0.1:8080",
+                    self.at(listen.span().start),
+                    listen.get_ref()
+                )
+            })?;
+        }
+        if let Some(dir) = flags
+            .data_dir
+            .or_else(|| serve.data_dir.as_deref().map(|d| self.relative(d)))
+        {
+            config.data_dir = dir;
+        }
+        config.database_url = flags.database_url.or_else(|| serve.database_url.clone());
+        config.public_url = flags.public_url.or_else(|| serve.public_url.clone());
+        if let Some(name) = &serve.name {
+            config.instance_name = name.clone();
+        }
+        let cert = flags
+            .tls_cert
+            .or_else(|| serve.tls_cert.as_deref().map(|p| self.relative(p)));
+        let key = flags
+            .tls_key
+            .or_else(|| serve.tls_key.as_deref().map(|p| self.relative(p)));
+        config.tls = match (cert, key) {
+            (Some(cert), Some(key)) => Some(ward_server::Tls { cert, key }),
+            (None, None) => None,
+            _ => bail!("TLS needs both a certificate (--tls-cert) and its key (--tls-key)"),
+        };
+        config.smtp = serve.smtp.as_ref().map(|smtp| ward_server::Smtp {
+            host: smtp.host.clone(),
+            port: smtp.port,
+            from: smtp.from.clone(),
+            starttls: smtp.starttls,
+        });
+        for spanned in &serve.webhooks {
+            let hook = spanned.get_ref();
+            let secret = match (&hook.secret, &hook.secret_env) {
+                (Some(secret), None) => secret.clone(),
+                (None, Some(var)) => std::env::var(var).map_err(|_| {
+                    anyhow!(
+                        "{}: the webhook's secret_env names {var}, which is not set",
+                        self.at(spanned.span().start)
+                    )
+                })?,
+                _ => bail!(
+                    "{}: a [[serve.webhook]] needs exactly one of `secret` or `secret_env`",
+                    self.at(spanned.span().start)
+                ),
+            };
+            config.webhooks.push(ward_server::Webhook {
+                url: hook.url.clone(),
+                secret,
+            });
+        }
+        if let Some(limits) = &serve.rate_limit {
+            let l = &mut config.limits;
+            l.requests_per_minute = limits.requests_per_minute.unwrap_or(l.requests_per_minute);
+            l.requests_burst = limits.requests_burst.unwrap_or(l.requests_burst);
+            l.submissions_per_minute = limits
+                .submissions_per_minute
+                .unwrap_or(l.submissions_per_minute);
+            l.submissions_burst = limits.submissions_burst.unwrap_or(l.submissions_burst);
+            if [
+                l.requests_per_minute,
+                l.requests_burst,
+                l.submissions_per_minute,
+                l.submissions_burst,
+            ]
+            .contains(&0)
+            {
+                bail!(
+                    "[serve.rate_limit]: a rate or burst of 0 would refuse every request; use at least 1"
+                );
+            }
+        }
+        let policy = &self.config.policy;
+        let hours = |value: &Option<Spanned<u32>>,
+                     per: i64,
+                     what: &str|
+         -> anyhow::Result<Option<jiff::SignedDuration>> {
+            match value {
+                None => Ok(None),
+                Some(v) if *v.get_ref() == 0 => {
+                    bail!("{}: {what} must be at least 1", self.at(v.span().start))
+                }
+                Some(v) => Ok(Some(jiff::SignedDuration::from_hours(
+                    i64::from(*v.get_ref()) * per,
+                ))),
+            }
+        };
+        if let Some(d) = hours(&policy.acknowledge_hours, 1, "acknowledge_hours")? {
+            config.sla.acknowledge = d;
+        }
+        if let Some(d) = hours(&policy.triage_days, 24, "triage_days")? {
+            config.sla.triage = d;
+        }
+        if let Some(d) = hours(&policy.disclosure_days, 24, "disclosure_days")? {
+            config.sla.disclose = d;
+        }
+        config.retention_days = policy.retention_days;
+        Ok(config)
+    }
+
     /// `<file>:<line>:<column>` of a byte offset of the file, to begin an error with.
     fn at(&self, offset: usize) -> String {
         let file = self
@@ -224,6 +405,17 @@ impl Loaded {
             _ => path.to_owned(),
         }
     }
+}
+
+/// What the command line (flags and their `WARD_*` variables) says about an instance.
+#[derive(Debug, Default)]
+pub(crate) struct ServeFlags {
+    pub(crate) listen: Option<std::net::SocketAddr>,
+    pub(crate) data_dir: Option<PathBuf>,
+    pub(crate) database_url: Option<String>,
+    pub(crate) public_url: Option<String>,
+    pub(crate) tls_cert: Option<PathBuf>,
+    pub(crate) tls_key: Option<PathBuf>,
 }
 
 /// `:line:column` of a byte offset.

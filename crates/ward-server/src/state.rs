@@ -60,6 +60,11 @@ impl AppState {
     /// and web keys and the intake key on first start, then opens (and migrates) the store.
     pub fn open(config: Config) -> anyhow::Result<AppState> {
         let keys = keys_dir(&config.data_dir);
+        // A new data directory is the owner's alone (an existing one keeps its mode: the
+        // operator may have chosen it); keys/ is always.
+        if !config.data_dir.exists() {
+            create_private_dir(&config.data_dir)?;
+        }
         create_private_dir(&keys)?;
         let (keyring, created) = Keyring::load_or_create(&keys)
             .with_context(|| format!("loading the key-encryption key in {}", keys.display()))?;

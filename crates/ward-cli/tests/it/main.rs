@@ -5,6 +5,7 @@ mod crosscheck;
 mod db;
 mod readme;
 mod scan;
+mod serve;
 mod version;
 
 use std::process::Command;

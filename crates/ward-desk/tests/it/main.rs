@@ -1,6 +1,6 @@
 //! The integration tests of `ward-desk`: properties of the workflow and of the permission
-//! check, the envelope encryption and the audit chain on real files, SLA examples, and CVSS
-//! scores against the reference Python library.
+//! check, the envelope encryption and the audit chain on real files, SLA examples, CVSS
+//! scores against the reference Python library, and the intake key against real gpg.
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
 
 mod access;

