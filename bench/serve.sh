@@ -6,18 +6,21 @@
 #
 # What it does (work files in $WARD_BENCH_DIR/serve, default /var/tmp/ward-bench/serve; nothing
 # in the clone):
-#   1. builds, in release mode, crates/ward-server/examples/bench_server.rs: the server `ward
-#      serve` runs (ward_server::Server, SQLite in a fresh data directory, logging at INFO),
-#      with the per-IP rate limits lifted through its configuration (RateLimits::unlimited:
-#      every request comes from 127.0.0.1, so the defaults of 10 submissions a minute would
-#      measure the limiter); it creates a coordinator, logs in with password and TOTP over
-#      HTTP, and seeds $WARD_BENCH_REPORTS (10,000) reports through POST /api/v1/reports (the
+#   1. builds `ward` and crates/ward-server/examples/bench_client.rs in release mode;
+#   2. starts `ward serve` (SQLite in a fresh data directory, logging at its default, INFO) with
+#      a ward.toml that lifts the per-IP rate limits ([serve.rate_limit] at their maximum:
+#      every request of the benchmark comes from 127.0.0.1, and the default of 10 submissions a
+#      minute per address would measure the limiter); the coordinator is made with
+#      `ward admin create-user`;
+#   3. bench_client logs the coordinator in over HTTP (password, TOTP enrollment) and seeds
+#      $WARD_BENCH_REPORTS (10,000) reports through POST /api/v1/reports, 16 at a time (the
 #      real path: validation, sealing, audit chain, one transaction each);
-#   2. wrk, $WARD_BENCH_DURATION (20 s) with 8 connections: GET /inbox with the
+#   4. wrk, $WARD_BENCH_DURATION (20 s) with 8 connections: GET /inbox with the
 #      coordinator's session cookie; reports p50/p90/p99;
-#   3. wrk, the same duration with 16 connections: POST /api/v1/reports, a new JSON report each
+#   5. wrk, the same duration with 16 connections: POST /api/v1/reports, a new JSON report each
 #      (bench/serve-submit.lua); reports submissions per second;
-#   4. the inbox again, now with every report the submission run added.
+#   6. the inbox again, now with every report the submission run added;
+#   7. stops `ward serve` with SIGTERM and checks it exits cleanly.
 # Any answer other than 200 (inbox) or 201 (submissions) fails the run. Needs wrk (Debian).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,31 +35,44 @@ if ! command -v wrk >/dev/null; then
     exit 2
 fi
 
-cargo build --release --locked --quiet -p ward-server --example bench_server
-SERVER="$CARGO_TARGET_DIR/release/examples/bench_server"
+cargo build --release --locked --quiet -p ward-cli
+cargo build --release --locked --quiet -p ward-server --example bench_client
+WARD="$CARGO_TARGET_DIR/release/ward"
+CLIENT="$CARGO_TARGET_DIR/release/examples/bench_client"
 
 rm -rf "$WORK"
 mkdir -p "$WORK"
-"$SERVER" --data-dir "$WORK/data" --ready "$WORK/ready.env" --seed "$REPORTS" \
-    2>"$WORK/server.log" &
+cat >"$WORK/ward.toml" <<'TOML'
+[serve.rate_limit]
+requests_per_minute = 4294967295
+requests_burst = 4294967295
+submissions_per_minute = 4294967295
+submissions_burst = 4294967295
+TOML
+instance=(--config "$WORK/ward.toml" --data-dir "$WORK/data")
+password="bench coordinator password"
+echo "$password" | "$WARD" admin create-user "${instance[@]}" \
+    --email coordinator@bench.test --role coordinator >/dev/null
+
+"$WARD" serve "${instance[@]}" --listen 127.0.0.1:0 >"$WORK/serve.out" 2>"$WORK/server.log" &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
-
-echo "== seeding $REPORTS reports through POST /api/v1/reports"
-for _ in $(seq 1200); do
-    [ -s "$WORK/ready.env" ] && break
+WARD_URL=
+for _ in $(seq 100); do
+    WARD_URL=$(sed -n 's/^ward serve: listening on \(http:[^ ]*\).*/\1/p' "$WORK/serve.out")
+    [ -n "$WARD_URL" ] && break
     if ! kill -0 "$server" 2>/dev/null; then
-        echo "the server exited:" >&2
+        echo "ward serve exited:" >&2
         tail -n 20 "$WORK/server.log" >&2
         exit 1
     fi
-    sleep 0.5
+    sleep 0.2
 done
-if [ ! -s "$WORK/ready.env" ]; then
-    echo "the server was not ready after 10 minutes" >&2
-    exit 1
-fi
-grep '^bench:' "$WORK/server.log" || true
+[ -n "$WARD_URL" ] || { echo "ward serve did not say where it listens" >&2; exit 1; }
+
+echo "== seeding $REPORTS reports through POST /api/v1/reports"
+"$CLIENT" --url "$WARD_URL" --email coordinator@bench.test --password "$password" \
+    --seed "$REPORTS" --ready "$WORK/ready.env"
 # shellcheck disable=SC1091
 . "$WORK/ready.env"
 
@@ -106,3 +122,13 @@ printf 'report submissions:  %s/s (p99 %s)\n' "$submit_rps" "$submit_p99"
 printf 'inbox page:          p50 %s, p99 %s (%s requests/s), %s reports stored\n' \
     "$p50" "$p99" "$inbox_rps" "$REPORTS"
 printf 'inbox page:          p99 %s, %s reports stored\n' "$p99_after" "$stored"
+
+kill -TERM "$server"
+status=0
+wait "$server" || status=$?
+trap - EXIT
+if [ "$status" != 0 ]; then
+    echo "ward serve exited with status $status after SIGTERM:" >&2
+    tail -n 20 "$WORK/server.log" >&2
+    exit 1
+fi

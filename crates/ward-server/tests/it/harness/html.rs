@@ -9,6 +9,13 @@ pub(crate) fn csrf(html: &str) -> Option<String> {
         .and_then(|tag| attr(tag, "value"))
 }
 
+/// The `value` of the first `<input ... name="{name}" ...>`.
+pub(crate) fn input_value(html: &str, name: &str) -> Option<String> {
+    tags(html, "input")
+        .find(|tag| attr(tag, "name").as_deref() == Some(name))
+        .and_then(|tag| attr(tag, "value"))
+}
+
 /// The value of `attribute` on the element with `id`.
 pub(crate) fn attr_of_id(html: &str, id: &str, attribute: &str) -> Option<String> {
     element_with_id(html, id).and_then(|(tag, _)| attr(tag, attribute))
@@ -160,6 +167,7 @@ fn reads_the_markup_the_suites_rely_on() {
         <table><tr data-case="7" class="overdue"><td>a</td></tr><tr data-case='9'></tr></table>
         <span id="score"><b>9.8</b> Critical</span><a href="/cases/7">x</a>"#;
     assert_eq!(csrf(page).as_deref(), Some("t&1"));
+    assert_eq!(input_value(page, "csrf").as_deref(), Some("t&1"));
     assert_eq!(
         attr_of_id(page, "state", "data-state").as_deref(),
         Some("acknowledged")
