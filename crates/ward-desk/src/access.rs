@@ -6,7 +6,8 @@
 //! | action | admin | coordinator | maintainer | reporter | party | follow-up link | anonymous |
 //! | --- | --- | --- | --- | --- | --- | --- | --- |
 //! | public pages, submit a report | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |
-//! | own account (password, TOTP, tokens) | ✓ | ✓ | ✓ | ✓ | ✓ | | |
+//! | own account (password, tokens) | ✓ after TOTP | ✓ after TOTP | ✓ | ✓ | ✓ | | |
+//! | enroll TOTP | ✓ ¹ | ✓ ¹ | ✓ ¹ | ✓ ¹ | ✓ ¹ | | |
 //! | inbox (filtered to what they see) | ✓ | ✓ | ✓ | ✓ | ✓ | | |
 //! | view a case and its thread | ✓ | ✓ | in scope | own | invited | its case | |
 //! | reply to the reporter, attach a file | ✓ | ✓ | in scope | own | | its case | |
@@ -30,8 +31,11 @@
 //!   graph then requires it accepted) and declare it ready (`Transition(FixReady)` while it is
 //!   `fixing`), nothing else.
 //! - **Second factor**: admin and coordinator sessions that have not passed TOTP get only the
-//!   public pages, report submission and their own account; everything else is
-//!   [`Denied::SecondFactorRequired`].
+//!   public pages, report submission and, if they have not enrolled yet, TOTP enrollment;
+//!   everything else, their own account included, is [`Denied::SecondFactorRequired`].
+//! - ¹ **Enrollment** (`EnrollSecondFactor`) is for browser sessions only, and only while the
+//!   account has no TOTP secret or the session has passed TOTP: a stolen password must not be
+//!   enough to replace the second factor, or to make an API token (which counts as passed).
 //! - **API tokens** restrict further: `read` for the view actions (inbox, case, notes, contact,
 //!   metrics), `write` for everything that changes a case, `submit` for submitting reports,
 //!   `admin` for the admin actions. A token never manages its own account (no token makes
@@ -188,6 +192,9 @@ pub struct Account {
     pub role: Role,
     /// Whether this session passed TOTP (API tokens count as passed: creating one needs it).
     pub second_factor: bool,
+    /// Whether the account has a TOTP secret (then only a session that passed TOTP may
+    /// enroll a new one).
+    pub second_factor_enrolled: bool,
     /// `None` for a browser session; the token's scopes for an API token.
     pub token_scopes: Option<Vec<TokenScope>>,
 }
@@ -214,8 +221,10 @@ pub enum Action {
     ViewPublic,
     /// Submit a vulnerability report.
     SubmitReport,
-    /// Change one's own password, TOTP and API tokens.
+    /// Change one's own password and API tokens.
     ManageOwnAccount,
+    /// Enroll (or re-enroll) one's TOTP second factor.
+    EnrollSecondFactor,
     /// List the cases one can see.
     ViewInbox,
     /// Read a case: its state, content and the reporter thread.
@@ -289,7 +298,7 @@ impl Action {
             | InviteParty => Some(TokenScope::Write),
             SubmitReport => Some(TokenScope::Submit),
             ManageUsers | ManageScope | ViewAudit | ManageReporterData => Some(TokenScope::Admin),
-            ManageOwnAccount => None,
+            ManageOwnAccount | EnrollSecondFactor => None,
         }
     }
 
@@ -297,7 +306,7 @@ impl Action {
         use Action::*;
         match self {
             ViewPublic | SubmitReport => Kind::Public,
-            ManageOwnAccount => Kind::OwnAccount,
+            ManageOwnAccount | EnrollSecondFactor => Kind::OwnAccount,
             ViewInbox | ViewMetrics | ManageUsers | ManageScope | ViewAudit
             | ManageReporterData => Kind::Instance,
             ViewCase | Reply | ViewNotes | WriteNote | ViewReporterContact | Attach
@@ -357,11 +366,17 @@ pub fn authorize(who: &Principal, action: Action, case: Option<&CaseFacts>) -> R
     if action == Action::SubmitReport {
         return token_allows(account, action);
     }
-    if account.role.needs_second_factor() && !account.second_factor {
-        return match kind {
-            Kind::OwnAccount if account.token_scopes.is_none() => Ok(()),
-            _ => Err(Denied::SecondFactorRequired),
+    if action == Action::EnrollSecondFactor {
+        return if account.token_scopes.is_some() {
+            Err(Denied::Forbidden)
+        } else if account.second_factor_enrolled && !account.second_factor {
+            Err(Denied::SecondFactorRequired)
+        } else {
+            Ok(())
         };
+    }
+    if account.role.needs_second_factor() && !account.second_factor {
+        return Err(Denied::SecondFactorRequired);
     }
     match kind {
         Kind::Public => Ok(()),

@@ -71,21 +71,6 @@ async fn account_page(
     pages::render_status(status, &page)
 }
 
-/// The caller's account, if its session may change it: not while an admin or coordinator
-/// has not passed TOTP.
-fn full_account(caller: &Caller) -> Result<&User, WebError> {
-    let user = caller.account()?;
-    let passed = caller.session.as_ref().is_none_or(|s| s.second_factor);
-    if user.role.needs_second_factor() && !passed {
-        return Err(if user.totp_secret.is_some() {
-            WebError::SecondFactorRequired
-        } else {
-            WebError::Forbidden
-        });
-    }
-    Ok(user)
-}
-
 /// The password form.
 #[derive(Debug, Deserialize)]
 pub(crate) struct PasswordForm {
@@ -101,7 +86,7 @@ pub(crate) async fn password(
     Authorized { caller, .. }: Authorized<perm::ManageOwnAccount>,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<Response, WebError> {
-    let user = full_account(&caller)?.clone();
+    let user = caller.account()?.clone();
     let check = user.password_hash.clone();
     let current = form.current;
     let new = form.new;
@@ -158,9 +143,9 @@ pub(crate) async fn password(
 /// `GET /account/totp`: a new secret to enroll (or re-enroll, after passing TOTP).
 pub(crate) async fn totp_page(
     State(state): State<AppState>,
-    Authorized { caller, .. }: Authorized<perm::ManageOwnAccount>,
+    Authorized { caller, .. }: Authorized<perm::EnrollSecondFactor>,
 ) -> Result<Response, WebError> {
-    let user = may_enroll(&caller)?;
+    let user = caller.account()?;
     let secret: [u8; totp::SECRET_BYTES] = rand::random();
     enroll_page(&state, &caller, user, &secret, None, StatusCode::OK)
 }
@@ -186,16 +171,6 @@ fn enroll_page(
     )
 }
 
-/// Enrollment is open to a session that passed TOTP, or to an account not enrolled yet.
-fn may_enroll(caller: &Caller) -> Result<&User, WebError> {
-    let user = caller.account()?;
-    let passed = caller.session.as_ref().is_none_or(|s| s.second_factor);
-    if user.totp_secret.is_some() && !passed {
-        return Err(WebError::SecondFactorRequired);
-    }
-    Ok(user)
-}
-
 /// The enrollment form: the secret shown, and a code from it.
 #[derive(Debug, Deserialize)]
 pub(crate) struct EnrollForm {
@@ -209,10 +184,10 @@ pub(crate) struct EnrollForm {
 /// having passed TOTP.
 pub(crate) async fn totp_confirm(
     State(state): State<AppState>,
-    Authorized { caller, .. }: Authorized<perm::ManageOwnAccount>,
+    Authorized { caller, .. }: Authorized<perm::EnrollSecondFactor>,
     CsrfForm(form): CsrfForm<EnrollForm>,
 ) -> Result<Response, WebError> {
-    let user = may_enroll(&caller)?.clone();
+    let user = caller.account()?.clone();
     let secret = totp::decode_pending(&form.secret)
         .ok_or_else(|| WebError::field("secret", "the secret shown on the enrollment page"))?;
     let now = u64::try_from(jiff::Timestamp::now().as_second()).unwrap_or_default();
@@ -271,7 +246,7 @@ pub(crate) async fn create_token(
     Authorized { caller, .. }: Authorized<perm::ManageOwnAccount>,
     CsrfForm(form): CsrfForm<TokenForm>,
 ) -> Result<Response, WebError> {
-    let user = full_account(&caller)?.clone();
+    let user = caller.account()?.clone();
     let mut errors = Vec::new();
     let name = form.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 100 {

@@ -15,6 +15,7 @@ fn all_actions() -> Vec<Action> {
         Action::ViewPublic,
         Action::SubmitReport,
         Action::ManageOwnAccount,
+        Action::EnrollSecondFactor,
         Action::ViewInbox,
         Action::ViewCase,
         Action::Reply,
@@ -46,14 +47,18 @@ fn account() -> impl Strategy<Value = Account> {
         (1i64..6).prop_map(UserId),
         prop::sample::select(Role::ALL.to_vec()),
         any::<bool>(),
+        any::<bool>(),
         prop::option::of(prop::sample::subsequence(TokenScope::ALL.to_vec(), 0..=4)),
     )
-        .prop_map(|(id, role, second_factor, token_scopes)| Account {
-            id,
-            role,
-            second_factor,
-            token_scopes,
-        })
+        .prop_map(
+            |(id, role, second_factor, second_factor_enrolled, token_scopes)| Account {
+                id,
+                role,
+                second_factor,
+                second_factor_enrolled,
+                token_scopes,
+            },
+        )
 }
 
 fn principal() -> impl Strategy<Value = Principal> {
@@ -96,6 +101,14 @@ fn case_action() -> impl Strategy<Value = Action> {
 
 fn is_case_action(action: Action) -> bool {
     action.is_case_action()
+}
+
+fn account_enrolled(who: &Principal) -> bool {
+    matches!(who, Principal::User(a) if a.second_factor_enrolled)
+}
+
+fn is_token(who: &Principal) -> bool {
+    matches!(who, Principal::User(a) if a.token_scopes.is_some())
 }
 
 /// The same principal in a browser session (no token restrictions).
@@ -166,6 +179,7 @@ proptest! {
                 Action::ViewPublic
                     | Action::SubmitReport
                     | Action::ManageOwnAccount
+                    | Action::EnrollSecondFactor
                     | Action::ViewInbox
                     | Action::ViewCase
                     | Action::ViewNotes
@@ -174,8 +188,8 @@ proptest! {
         }
     }
 
-    /// Admin and coordinator sessions without a second factor get the public pages and their
-    /// own account, nothing else.
+    /// Admin and coordinator sessions without a second factor get the public pages and, when
+    /// not enrolled yet, enrollment; nothing else, not even their own account.
     #[test]
     fn staff_without_a_second_factor_get_nothing(
         mut account in account(),
@@ -187,8 +201,13 @@ proptest! {
         account.second_factor = false;
         let who = Principal::User(account);
         let result = authorize(&who, action, case.as_ref());
+        let enrolling_first = !account_enrolled(&who) && !is_token(&who);
         match action {
-            Action::ViewPublic | Action::SubmitReport | Action::ManageOwnAccount => {}
+            Action::ViewPublic | Action::SubmitReport => {}
+            Action::EnrollSecondFactor if enrolling_first => prop_assert_eq!(result, Ok(())),
+            Action::EnrollSecondFactor if is_token(&who) => {
+                prop_assert_eq!(result, Err(Denied::Forbidden));
+            }
             _ => prop_assert_eq!(result, Err(Denied::SecondFactorRequired)),
         }
         prop_assert_eq!(visibility(&who), Visibility::Nothing);
@@ -271,6 +290,7 @@ fn guessed_ids_look_missing() {
         id: UserId(1),
         role: Role::Reporter,
         second_factor: false,
+        second_factor_enrolled: false,
         token_scopes: None,
     });
     for id in 1..50 {
@@ -298,6 +318,7 @@ fn user(id: i64, role: Role) -> Principal {
         id: UserId(id),
         role,
         second_factor: true,
+        second_factor_enrolled: true,
         token_scopes: None,
     })
 }
@@ -334,7 +355,23 @@ fn staff_do_everything_once_past_totp() {
             authorize(&no_totp, Action::ViewCase, Some(&facts)),
             Err(Denied::SecondFactorRequired)
         );
-        assert_eq!(authorize(&no_totp, Action::ManageOwnAccount, None), Ok(()));
+        assert_eq!(
+            authorize(&no_totp, Action::ManageOwnAccount, None),
+            Err(Denied::SecondFactorRequired)
+        );
+        // A stolen password cannot replace the second factor...
+        assert_eq!(
+            authorize(&no_totp, Action::EnrollSecondFactor, None),
+            Err(Denied::SecondFactorRequired)
+        );
+        // ...but a new account must be able to enroll one.
+        if let Principal::User(account) = &mut no_totp {
+            account.second_factor_enrolled = false;
+        }
+        assert_eq!(
+            authorize(&no_totp, Action::EnrollSecondFactor, None),
+            Ok(())
+        );
         assert_eq!(visibility(&no_totp), Visibility::Nothing);
         assert_eq!(visibility(&who), Visibility::All);
     }
@@ -464,6 +501,7 @@ fn tokens_are_limited_to_their_scopes() {
             id: UserId(1),
             role: Role::Coordinator,
             second_factor: true,
+            second_factor_enrolled: true,
             token_scopes: Some(scopes),
         })
     };

@@ -34,7 +34,11 @@ async fn an_admin_needs_totp_before_anything_beyond_their_account() {
         "password alone is not enough"
     );
     assert_eq!(admin_page.location(), "/login/totp");
-    assert_eq!(browser.get(&h, "/account").await.status, StatusCode::OK);
+    // Not even their own account: a stolen password must not change the password or make a
+    // token (which counts as a passed second factor).
+    let account = browser.get(&h, "/account").await;
+    assert_eq!(account.status, StatusCode::SEE_OTHER);
+    assert_eq!(account.location(), "/login/totp");
 
     let wrong = browser
         .submit(&h, "/login/totp", "/login/totp", &[("code", "000000")])
@@ -110,7 +114,8 @@ async fn a_coordinator_without_totp_must_enroll_first() {
             &[("name", "x"), ("scope_read", "on"), ("csrf", &csrf)],
         )
         .await;
-    assert_eq!(token.status, StatusCode::FORBIDDEN);
+    assert_eq!(token.status, StatusCode::SEE_OTHER, "{}", token.body);
+    assert_eq!(token.location(), "/login/totp");
 
     let pending = attribute_after(&page.body, "name=\"secret\" value=\"").unwrap();
     let wrong = browser

@@ -139,8 +139,13 @@ pub(crate) static SPECS: &[Spec] = &[
         ManageOwnAccount,
         wrong_password,
     ),
-    get("/account/totp", O::None, ManageOwnAccount),
-    post("/account/totp", O::None, ManageOwnAccount, wrong_enrollment),
+    get("/account/totp", O::None, EnrollSecondFactor),
+    post(
+        "/account/totp",
+        O::None,
+        EnrollSecondFactor,
+        wrong_enrollment,
+    ),
     post("/account/tokens", O::None, ManageOwnAccount, new_token),
     post(
         "/account/tokens/{id}/delete",

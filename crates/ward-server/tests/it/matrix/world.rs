@@ -305,6 +305,8 @@ impl World {
             role: account_role,
             // An API token counts as having passed TOTP (creating one needs it).
             second_factor: api || role.passes_totp(),
+            // Staff are enrolled in TOTP when the world is built; nobody else is.
+            second_factor_enrolled: api || account_role.needs_second_factor(),
             token_scopes: api.then(|| {
                 let mut scopes = TOKEN_SCOPES.to_vec();
                 if role == Role::Admin {
