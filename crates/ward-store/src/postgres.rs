@@ -38,8 +38,24 @@ use crate::{Error, Result};
 
 /// The PostgreSQL store.
 pub struct PgStore {
-    pool: r2d2::Pool<PostgresConnectionManager<NoTls>>,
+    /// Always `Some` until dropped (see the `Drop` impl).
+    pool: Option<r2d2::Pool<PostgresConnectionManager<NoTls>>>,
     audit_key: Secret,
+}
+
+/// The `postgres` crate's client runs a small runtime of its own and blocks on it to close its
+/// connection; dropping the last client on a thread of an async runtime (the server drops its
+/// store when it stops) would start a runtime inside a runtime and abort. The pool is
+/// therefore dropped on a plain thread of its own.
+impl Drop for PgStore {
+    fn drop(&mut self) {
+        if let Some(pool) = self.pool.take() {
+            let _ = std::thread::Builder::new()
+                .name("ward-store-close".to_owned())
+                .spawn(move || drop(pool))
+                .map(std::thread::JoinHandle::join);
+        }
+    }
 }
 
 impl std::fmt::Debug for PgStore {
@@ -85,7 +101,10 @@ impl PgStore {
             .connection_timeout(CONNECT_TIMEOUT)
             .test_on_check_out(false)
             .build(PostgresConnectionManager::new(config, NoTls))?;
-        Ok(PgStore { pool, audit_key })
+        Ok(PgStore {
+            pool: Some(pool),
+            audit_key,
+        })
     }
 
     /// The highest migration this ward knows.
@@ -95,7 +114,7 @@ impl PgStore {
 
     /// Runs `f` in one transaction: committed when `f` succeeds, rolled back otherwise.
     fn write<T>(&self, f: impl FnOnce(&mut Transaction<'_>) -> Result<T>) -> Result<T> {
-        let mut conn = self.pool.get()?;
+        let mut conn = self.pool().get()?;
         let mut tx = conn.transaction()?;
         let out = f(&mut tx)?;
         tx.commit()?;
@@ -118,8 +137,14 @@ impl PgStore {
     /// Runs `f` on a pooled connection, outside any explicit transaction (each statement
     /// is its own snapshot).
     fn read<T>(&self, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
-        let mut conn = self.pool.get()?;
+        let mut conn = self.pool().get()?;
         f(&mut conn)
+    }
+
+    fn pool(&self) -> &r2d2::Pool<PostgresConnectionManager<NoTls>> {
+        self.pool
+            .as_ref()
+            .expect("the pool is only taken when the store is dropped")
     }
 }
 
