@@ -26,7 +26,7 @@ pub mod webhook;
 
 use anyhow::Context as _;
 use ward_desk::access::Role;
-use ward_desk::notice::Notice;
+use ward_desk::notice::{Notice, Recipient};
 use ward_desk::seal::DataKey;
 use ward_store::{Report, Store};
 
@@ -88,12 +88,24 @@ fn enqueue_blocking(
     let case_link = outbox::case_link(state, report.id);
     let mut outgoing = Vec::new();
     if state.config.smtp.is_some() {
-        let (recipients, link) = match audience {
-            Audience::Team => (team_addresses(store, report, notice)?, case_link.clone()),
-            Audience::Reporter => reporter_address(state, &key, report)?,
+        let (recipients, link, recipient) = match audience {
+            Audience::Team => (
+                team_addresses(store, report, notice)?,
+                case_link.clone(),
+                Recipient::Team,
+            ),
+            Audience::Reporter => {
+                let (to, link) = reporter_address(state, &key, report)?;
+                let recipient = match report.reporter {
+                    Some(_) => Recipient::Reporter,
+                    None => Recipient::AnonymousReporter,
+                };
+                (to, link, recipient)
+            }
         };
         outgoing.extend(recipients.into_iter().map(|to| Outgoing::Email {
             to,
+            recipient,
             link: link.clone(),
             notice: notice.clone(),
         }));

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use ward_desk::ReportId;
 use ward_desk::access::Role;
-use ward_desk::notice::Notice;
+use ward_desk::notice::{Notice, Recipient};
 use ward_desk::seal::DataKey;
 use ward_store::{NewNotification, Notification};
 
@@ -24,6 +24,8 @@ pub(crate) enum Outgoing {
     Email {
         /// Recipient address.
         to: String,
+        /// Who they are, decided when queued (so sending needs no lookup by address).
+        recipient: Recipient,
         /// The link for the recipient (case page or follow-up link).
         link: String,
         /// What happened.
@@ -107,6 +109,7 @@ pub(crate) fn to_team(
         .filter(|u| !u.disabled && matches!(u.role, Role::Coordinator | Role::Admin))
         .map(|u| Outgoing::Email {
             to: u.email,
+            recipient: Recipient::Team,
             link: link.clone(),
             notice: notice.clone(),
         })

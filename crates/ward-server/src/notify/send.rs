@@ -11,8 +11,6 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use jiff::{SignedDuration, Timestamp};
-use ward_desk::access::Role;
-use ward_desk::notice::Recipient;
 use ward_store::{Notification, Store};
 
 use super::email::Mailer;
@@ -139,7 +137,12 @@ async fn deliver(
 ) -> Result<(), Failure> {
     let outgoing = open(state, notification).await?;
     match outgoing {
-        Outgoing::Email { to, link, notice } => {
+        Outgoing::Email {
+            to,
+            recipient,
+            link,
+            notice,
+        } => {
             let Some(mailer) = mailer else {
                 return Err(if state.config.smtp.is_none() {
                     Failure::Unconfigured
@@ -147,7 +150,6 @@ async fn deliver(
                     Failure::Never("the configured SMTP relay is unusable".into())
                 });
             };
-            let recipient = recipient(state, &to).await?;
             let email = notice.email_to(recipient, &state.config.instance_name, &to, &link);
             mailer.send(&email).await.map_err(|f| {
                 if f.permanent {
@@ -173,21 +175,6 @@ async fn deliver(
             .map_err(|e| Failure::Again(format!("webhook: {e}")))
         }
     }
-}
-
-/// How to word an email for `to`: an account of the team gets the team's email, a registered
-/// reporter theirs with the case id, any other address (an anonymous reporter's contact) one
-/// without the case id.
-async fn recipient(state: &AppState, to: &str) -> Result<Recipient, Failure> {
-    let email = to.to_owned();
-    let user = blocking(&state.store, move |s| s.user_by_email(&email))
-        .await
-        .map_err(|e| Failure::Again(format!("looking up the recipient: {e:#}")))?;
-    Ok(match user {
-        Some(user) if user.role == Role::Reporter => Recipient::Reporter,
-        Some(_) => Recipient::Team,
-        None => Recipient::AnonymousReporter,
-    })
 }
 
 /// Opens a notification's payload with its case's data key.
