@@ -253,9 +253,10 @@ fn syntax_problem(error: &serde_json::Error) -> &'static str {
     }
 }
 
-/// A serde data error as a field error, without the input's values: serde quotes values after
-/// "invalid type:"/"invalid value:" (`string "..."`), so only what was expected is kept; field
-/// and variant names are kept (they are keys, not content), shortened.
+/// A serde data error as a field error, without anything of the input: serde quotes values
+/// after "invalid type:"/"invalid value:" (`string "..."`) and the sender's own keys in
+/// "unknown field", so only what was expected is kept. Names of fields ward knows (a missing
+/// one) are ward's, not the sender's, and are kept.
 fn data_problem(message: &str) -> FieldError {
     let message = message.split(" at line ").next().unwrap_or(message);
     let name_in_backticks = |m: &str| {
@@ -266,12 +267,11 @@ fn data_problem(message: &str) -> FieldError {
                 .collect::<String>()
         })
     };
-    if let Some(rest) = message.strip_prefix("unknown field ") {
-        let name = name_in_backticks(rest).unwrap_or_default();
+    if message.starts_with("unknown field ") {
         return FieldError {
-            field: name,
-            message: "unknown field; expected one of title, description, impact, reproduction, \
-                      packages, credit, contact"
+            field: "(body)".to_owned(),
+            message: "an unknown field; expected only title, description, impact, \
+                      reproduction, packages, credit, contact"
                 .to_owned(),
         };
     }

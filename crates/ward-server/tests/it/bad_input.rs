@@ -166,12 +166,22 @@ async fn malformed_json_is_400_saying_what_was_expected() {
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
+    // What was expected is said; the sender's own key is not echoed back.
     assert_eq!(
         reply.json()["fields"][0]["field"],
-        "severity",
+        "(body)",
         "{}",
         reply.body
     );
+    assert!(
+        reply.json()["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expected only title, description"),
+        "{}",
+        reply.body
+    );
+    assert!(!reply.body.contains("severity"), "{}", reply.body);
     submit_api(&h, r#"{"title": "still serving", "description": "d"}"#).await;
 }
 
