@@ -88,11 +88,19 @@ pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 /// Logs to stderr, filtered by `WARD_LOG` (default `info`). The server never logs report
 /// content, whatever the level.
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("WARD_LOG")
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("WARD_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Below INFO, the PostgreSQL client logs query parameters (account emails at login) and
+    // rpgp logs packet details: never, whatever WARD_LOG asks.
+    for quiet in ["tokio_postgres=info", "postgres=info", "pgp=info"] {
+        if let Ok(directive) = quiet.parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
 }
 
