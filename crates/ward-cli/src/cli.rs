@@ -372,7 +372,7 @@ Examples:
 #[derive(Debug, Args)]
 pub(crate) struct InstanceArgs {
     /// The data directory: the SQLite database and the keys [default: `data_dir` under
-    /// [serve] in ward.toml, else ./ward-data].
+    /// `[serve]` in ward.toml, else ./ward-data].
     #[arg(long, value_name = "DIR", env = "WARD_DATA_DIR")]
     pub(crate) data_dir: Option<PathBuf>,
     /// Use this PostgreSQL database instead of SQLite (postgres://user@host:port/db).
