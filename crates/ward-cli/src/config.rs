@@ -493,6 +493,66 @@ mod tests {
     }
 
     #[test]
+    fn serve_settings_come_from_flags_then_the_file_then_defaults() {
+        let loaded = parse(
+            "[serve]\nlisten = \"0.0.0.0:8443\"\ndata_dir = \"data\"\nname = \"Example\"\n\n[serve.smtp]\nhost = \"127.0.0.1\"\nfrom = \"security@example.org\"\n\n[serve.rate_limit]\nsubmissions_per_minute = 60\n\n[policy]\nacknowledge_hours = 24\ndisclosure_days = 45\n",
+        )
+        .expect("parses");
+        let config = loaded.serve_config(ServeFlags::default()).expect("valid");
+        assert_eq!(config.listen.to_string(), "0.0.0.0:8443");
+        assert_eq!(config.data_dir, PathBuf::from("/project/data"));
+        assert_eq!(config.instance_name, "Example");
+        assert_eq!(config.smtp.as_ref().map(|s| s.port), Some(25));
+        assert_eq!(config.limits.submissions_per_minute, 60);
+        assert_eq!(config.sla.acknowledge, jiff::SignedDuration::from_hours(24));
+        assert_eq!(config.sla.triage, jiff::SignedDuration::from_hours(7 * 24));
+        assert_eq!(
+            config.sla.disclose,
+            jiff::SignedDuration::from_hours(45 * 24)
+        );
+
+        let flags = ServeFlags {
+            listen: Some("127.0.0.1:9000".parse().expect("an address")),
+            data_dir: Some(PathBuf::from("/elsewhere")),
+            ..ServeFlags::default()
+        };
+        let config = loaded.serve_config(flags).expect("valid");
+        assert_eq!(config.listen.to_string(), "127.0.0.1:9000");
+        assert_eq!(config.data_dir, PathBuf::from("/elsewhere"));
+
+        let defaults = parse("")
+            .expect("parses")
+            .serve_config(ServeFlags::default())
+            .expect("valid");
+        assert_eq!(defaults.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(defaults.data_dir, PathBuf::from("ward-data"));
+    }
+
+    #[test]
+    fn serve_settings_errors_name_the_line() {
+        let bad = |text: &str| {
+            parse(text)
+                .expect("parses")
+                .serve_config(ServeFlags::default())
+                .expect_err("invalid")
+                .to_string()
+        };
+        assert_eq!(
+            bad("[serve]\nlisten = \"localhost\"\n"),
+            "/project/ward.toml:2:10: listen \"localhost\" is not an address; expected ADDR:PORT such as 127.0.0.1:8080"
+        );
+        assert!(
+            bad("[policy]\n\ntriage_days = 0\n")
+                .starts_with("/project/ward.toml:3:15: triage_days must be at least 1"),
+        );
+        assert!(
+            bad("[[serve.webhook]]\nurl = \"https://chat.example.org/x\"\nsecret_env = \"WARD_TEST_UNSET_VARIABLE\"\n")
+                .contains("names WARD_TEST_UNSET_VARIABLE, which is not set"),
+        );
+        assert!(bad("[serve.rate_limit]\nrequests_burst = 0\n").contains("at least 1"));
+    }
+
+    #[test]
     fn errors_name_the_line() {
         let err = parse("[db]\n\n[[db.sources]]\nname = \"x\"\n").expect_err("unknown key");
         assert!(err.to_string().starts_with("ward.toml:3:"), "{err}");
