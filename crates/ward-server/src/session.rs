@@ -279,7 +279,12 @@ pub(crate) async fn setup_page(
     Authorized { caller, .. }: Authorized<perm::ViewPublic>,
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
-    if state.db(|store| store.count_users()).await? > 0 {
+    let hash = crate::auth::hash_token(&token);
+    let now = state.now();
+    let live = state
+        .db(move |store| Ok(store.count_users()? == 0 && store.setup_link_live(&hash, now)?))
+        .await?;
+    if !live {
         return Err(WebError::NotFound);
     }
     pages::render(&SetupPage {

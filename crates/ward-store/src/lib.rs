@@ -458,6 +458,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn create_setup_link(&self, token_hash: &[u8; 32], expires_at: Timestamp) -> Result<()>;
     /// Consumes a setup link: `true` exactly once for a live link.
     fn consume_setup_link(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<bool>;
+    /// Whether a setup link is live, without consuming it (to show its form only to its
+    /// holder).
+    fn setup_link_live(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<bool>;
 
     // Packages in scope.
     /// Adds a row.

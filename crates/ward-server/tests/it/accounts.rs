@@ -89,9 +89,14 @@ async fn the_setup_link_creates_the_first_admin_once() {
         ("password", PASSWORD),
     ];
 
+    // A wrong token shows no form, and posting to it does nothing.
     let mut wrong = Browser::new();
+    assert_eq!(
+        wrong.get(&h, "/setup/not-the-token").await.status,
+        StatusCode::NOT_FOUND
+    );
     let reply = wrong
-        .submit(&h, "/setup/not-the-token", "/setup/not-the-token", &fields)
+        .submit(&h, &path, "/setup/not-the-token", &fields)
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
 

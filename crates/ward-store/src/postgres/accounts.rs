@@ -251,6 +251,18 @@ pub(super) fn consume_setup_link(
     Ok(n == 1)
 }
 
+pub(super) fn setup_link_live(
+    c: &mut impl GenericClient,
+    hash: &[u8; 32],
+    now: Timestamp,
+) -> Result<bool> {
+    let row = c.query_opt(
+        "SELECT 1 FROM setup_links WHERE token_hash = $1 AND expires_at > $2",
+        &[&&hash[..], &ts(now)],
+    )?;
+    Ok(row.is_some())
+}
+
 pub(super) fn add_scope(
     c: &mut impl GenericClient,
     ecosystem: &str,

@@ -242,6 +242,12 @@ pub(super) fn consume_setup_link(
     Ok(n == 1)
 }
 
+pub(super) fn setup_link_live(conn: &Connection, hash: &[u8; 32], now: Timestamp) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM setup_links WHERE token_hash = ?1 AND expires_at > ?2")?
+        .exists(params![&hash[..], micros(now)])?)
+}
+
 pub(super) fn add_scope(
     conn: &Connection,
     ecosystem: &str,

@@ -99,6 +99,10 @@ impl Store for SqliteStore {
         self.write(|tx| accounts::consume_setup_link(tx, token_hash, now))
     }
 
+    fn setup_link_live(&self, token_hash: &[u8; 32], now: Timestamp) -> Result<bool> {
+        self.read(|tx| accounts::setup_link_live(tx, token_hash, now))
+    }
+
     fn add_scope(
         &self,
         ecosystem: &str,

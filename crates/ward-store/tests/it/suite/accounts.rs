@@ -275,10 +275,18 @@ pub(crate) fn the_setup_link_is_consumed_exactly_once(db: &Db) {
         !s.consume_setup_link(&hash(2), t(0)).unwrap(),
         "unknown link"
     );
+    assert!(!s.setup_link_live(&hash(2), t(0)).unwrap(), "unknown link");
+    assert!(
+        s.setup_link_live(&hash(1), t(0)).unwrap(),
+        "looking does not use it up"
+    );
+    assert!(s.setup_link_live(&hash(1), t(0)).unwrap());
     assert!(s.consume_setup_link(&hash(1), t(0)).unwrap());
     assert!(!s.consume_setup_link(&hash(1), t(0)).unwrap(), "used");
+    assert!(!s.setup_link_live(&hash(1), t(0)).unwrap(), "used");
 
     s.create_setup_link(&hash(3), t(100)).unwrap();
+    assert!(!s.setup_link_live(&hash(3), t(100)).unwrap(), "expired");
     assert!(!s.consume_setup_link(&hash(3), t(100)).unwrap(), "expired");
 
     // Racing: one winner.
