@@ -1,0 +1,2 @@
+//! ward-log's integration tests.
+#![allow(clippy::unwrap_used)]
