@@ -1,7 +1,7 @@
 //! The Merkle tree of ward's transparency log, exactly as RFC 9162 §2.1 defines it.
 //!
 //! - [`leaf_hash`] and [`node_hash`]: SHA-256 with the `0x00` (leaf) and `0x01` (node)
-//!   prefixes; [`Hash`] is a 32-byte value.
+//!   prefixes; [`Hash`](struct@Hash) is a 32-byte value.
 //! - [`root`] and [`Tree::root_at`]: the tree head of the first `n` leaves, for any `n`.
 //! - [`inclusion_proof`] / [`Tree::inclusion_proof`] and [`verify_inclusion`]: that a leaf is
 //!   in a tree (§2.1.3).
