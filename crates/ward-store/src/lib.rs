@@ -46,6 +46,7 @@ use ward_desk::state::{Resolution, State};
 use ward_desk::{ReportId, UserId};
 
 mod codec;
+mod inbox_filter;
 mod migration;
 pub mod postgres;
 pub mod sqlite;

@@ -9,10 +9,9 @@
 
 use postgres::types::ToSql;
 use postgres::{Client, IsolationLevel};
-use ward_desk::access::Visibility;
 
 use super::reports::{REPORT_COLUMNS, report_from_row};
-use crate::codec::state_str;
+use crate::inbox_filter::{self, Arg, Dialect};
 use crate::{InboxPage, InboxQuery, Result};
 
 pub(super) fn inbox(client: &mut Client, q: &InboxQuery) -> Result<InboxPage> {
@@ -59,44 +58,23 @@ type Args = Vec<Box<dyn ToSql + Sync>>;
 /// The WHERE clause of `q` and its arguments (`$1`, `$2`, ...); `None` when the principal
 /// sees nothing.
 pub(super) fn filter(q: &InboxQuery) -> Option<(String, Args)> {
-    let mut terms = Vec::new();
-    let mut args: Args = Vec::new();
-    match &q.visibility {
-        Visibility::All => {}
-        Visibility::Nothing => return None,
-        Visibility::Maintainer(user) => {
-            args.push(Box::new(user.0));
-            terms.push(
-                "r.id IN (SELECT rs.report_id FROM scope s
-                    JOIN report_scope rs ON rs.scope_id = s.id WHERE s.maintainer = $1
-                 UNION SELECT m.report_id FROM report_maintainers m WHERE m.user_id = $1)"
-                    .to_owned(),
-            );
-        }
-        Visibility::Party(user) => {
-            args.push(Box::new(user.0));
-            terms.push(
-                "r.id IN (SELECT p.report_id FROM report_parties p WHERE p.user_id = $1)"
-                    .to_owned(),
-            );
-        }
-        Visibility::Reporter(user) => {
-            args.push(Box::new(user.0));
-            terms.push("r.reporter = $1".to_owned());
-        }
-    }
-    if let Some(state) = q.state {
-        args.push(Box::new(state_str(state)));
-        terms.push(format!("r.state = ${}", args.len()));
-    }
-    if !q.include_done {
+    let dialect = Dialect {
+        placeholder: '$',
         // Word for word the predicate of the partial index `reports_inbox`.
-        terms.push("r.state NOT IN ('disclosed', 'closed')".to_owned());
-    }
-    if terms.is_empty() {
-        terms.push("true".to_owned());
-    }
-    Some((terms.join(" AND "), args))
+        not_done: "r.state NOT IN ('disclosed', 'closed')",
+        always: "true",
+    };
+    let (clause, args) = inbox_filter::filter(q, dialect)?;
+    let args = args
+        .into_iter()
+        .map(|arg| -> Box<dyn ToSql + Sync> {
+            match arg {
+                Arg::Int(n) => Box::new(n),
+                Arg::Text(t) => Box::new(t),
+            }
+        })
+        .collect();
+    Some((clause, args))
 }
 
 #[cfg(test)]
@@ -104,6 +82,7 @@ mod tests {
     #![allow(clippy::unwrap_used, reason = "tests")]
 
     use ward_desk::UserId;
+    use ward_desk::access::Visibility;
     use ward_desk::state::State;
 
     use super::*;

@@ -9,10 +9,9 @@
 
 use rusqlite::Connection;
 use rusqlite::types::Value;
-use ward_desk::access::Visibility;
 
 use super::reports::{REPORT_COLUMNS, report_from_row};
-use crate::codec::state_str;
+use crate::inbox_filter::{self, Arg, Dialect};
 use crate::{InboxPage, InboxQuery, Result};
 
 pub(super) fn inbox(conn: &Connection, q: &InboxQuery) -> Result<InboxPage> {
@@ -47,43 +46,20 @@ pub(super) fn inbox(conn: &Connection, q: &InboxQuery) -> Result<InboxPage> {
 /// The WHERE clause of `q` and its arguments (`?1`, `?2`, ...); `None` when the principal
 /// sees nothing.
 pub(super) fn filter(q: &InboxQuery) -> Option<(String, Vec<Value>)> {
-    let mut terms = Vec::new();
-    let mut args = Vec::new();
-    match &q.visibility {
-        Visibility::All => {}
-        Visibility::Nothing => return None,
-        Visibility::Maintainer(user) => {
-            args.push(Value::Integer(user.0));
-            terms.push(
-                "r.id IN (SELECT rs.report_id FROM scope s
-                    JOIN report_scope rs ON rs.scope_id = s.id WHERE s.maintainer = ?1
-                 UNION SELECT m.report_id FROM report_maintainers m WHERE m.user_id = ?1)"
-                    .to_owned(),
-            );
-        }
-        Visibility::Party(user) => {
-            args.push(Value::Integer(user.0));
-            terms.push(
-                "r.id IN (SELECT p.report_id FROM report_parties p WHERE p.user_id = ?1)"
-                    .to_owned(),
-            );
-        }
-        Visibility::Reporter(user) => {
-            args.push(Value::Integer(user.0));
-            terms.push("r.reporter = ?1".to_owned());
-        }
-    }
-    if let Some(state) = q.state {
-        args.push(Value::Text(state_str(state).to_owned()));
-        terms.push(format!("r.state = ?{}", args.len()));
-    }
-    if !q.include_done {
-        terms.push("r.done = 0".to_owned());
-    }
-    if terms.is_empty() {
-        terms.push("1".to_owned());
-    }
-    Some((terms.join(" AND "), args))
+    let dialect = Dialect {
+        placeholder: '?',
+        not_done: "r.done = 0",
+        always: "1",
+    };
+    let (clause, args) = inbox_filter::filter(q, dialect)?;
+    let args = args
+        .into_iter()
+        .map(|arg| match arg {
+            Arg::Int(n) => Value::Integer(n),
+            Arg::Text(t) => Value::Text(t.to_owned()),
+        })
+        .collect();
+    Some((clause, args))
 }
 
 #[cfg(test)]
@@ -91,6 +67,7 @@ mod tests {
     #![allow(clippy::unwrap_used, reason = "tests")]
 
     use ward_desk::UserId;
+    use ward_desk::access::Visibility;
     use ward_desk::state::State;
 
     use super::*;
