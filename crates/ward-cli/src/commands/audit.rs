@@ -20,7 +20,7 @@ pub(crate) fn run(command: AuditCommand) -> anyhow::Result<ExitCode> {
                         out,
                         "audit log intact: {} events, head {}",
                         verified.events,
-                        hex(&verified.head)
+                        ward_desk::audit::hex(&verified.head)
                     )?;
                     Ok(ExitCode::SUCCESS)
                 }
@@ -34,8 +34,4 @@ pub(crate) fn run(command: AuditCommand) -> anyhow::Result<ExitCode> {
             }
         }
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

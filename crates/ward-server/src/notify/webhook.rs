@@ -30,9 +30,7 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The value of [`SIGNATURE_HEADER`] for `body`: `sha256=` and the lower-case hex HMAC.
 pub fn sign(secret: &[u8], body: &[u8]) -> String {
-    let mut mac = new_mac(secret);
-    mac.update(body);
-    format!("sha256={}", hex(&mac.finalize().into_bytes()))
+    ward_desk::notice::webhook_signature(secret, body)
 }
 
 /// Why a delivery was refused by [`verify`].
@@ -122,15 +120,6 @@ pub(crate) fn post(
 fn new_mac(secret: &[u8]) -> Hmac<Sha256> {
     // HMAC takes keys of any length; `new_from_slice` fails only for fixed-size MACs.
     <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC accepts a key of any length")
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(out, "{b:02x}");
-    }
-    out
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {
