@@ -69,4 +69,47 @@ pub enum Error {
         /// The new root given.
         expected: Hash,
     },
+    /// A tile path that is not one C2SP tlog-tiles defines.
+    #[error("not a tile path: {reason}")]
+    TilePath {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A tile the tree needs is not in the source.
+    #[error("tile {path} is missing")]
+    TileMissing {
+        /// The tile's path.
+        path: String,
+    },
+    /// A tile of the wrong length, or unreadable.
+    #[error("tile {path} is malformed: {reason}")]
+    TileMalformed {
+        /// The tile's path.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// An entry too long for an entry bundle (more than 65,535 bytes).
+    #[error("a log entry is {len} bytes long; at most 65535 fit an entry bundle")]
+    EntryTooLong {
+        /// Its length.
+        len: usize,
+    },
+    /// A malformed entry bundle.
+    #[error("malformed entry bundle: {reason}")]
+    EntryBundle {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A malformed key, note or checkpoint.
+    #[error("malformed {what}: {reason}")]
+    Malformed {
+        /// `verifier key`, `signer key`, `note`, `checkpoint`.
+        what: &'static str,
+        /// What is wrong with it, never quoting the input.
+        reason: String,
+    },
+    /// A note or checkpoint without a valid signature by the expected key.
+    #[error("{0}")]
+    Signature(String),
 }

@@ -39,13 +39,18 @@
 //! ```
 
 #![deny(missing_docs)]
+#![allow(unused_variables, dead_code, clippy::todo)] // Skeleton: removed when the bodies land.
 #![forbid(unsafe_code)]
 
+mod checkpoint;
 mod error;
 mod hash;
+pub mod note;
+pub mod tile;
 mod tree;
 mod verify;
 
+pub use checkpoint::Checkpoint;
 pub use error::Error;
 pub use hash::{Hash, empty_root, leaf_hash, node_hash};
 pub use tree::{Tree, consistency_proof, inclusion_proof, root};
