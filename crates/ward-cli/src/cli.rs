@@ -41,6 +41,14 @@ pub(crate) enum Command {
     /// Administer a ward serve instance from its machine: accounts, the key-encryption key.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Check a ward server's transparency log, and record release signatures in it.
+    ///
+    /// Every ward serve instance keeps an append-only Merkle log (RFC 9162 hashing, C2SP
+    /// tiles and signed checkpoints) of its audit events and of the release signatures
+    /// registered with `ward log add`. Anyone can fetch it and check that nothing was
+    /// rewritten.
+    #[command(subcommand)]
+    Log(LogCommand),
 }
 
 const ECOSYSTEMS_HELP: &str = "\
@@ -414,9 +422,80 @@ pub(crate) enum AuditCommand {
     /// Every action on the instance is an event whose hash covers the previous event's hash,
     /// keyed with the audit key in DATA_DIR/keys. This recomputes the whole chain.
     ///
-    /// Exit status: 0 when the chain is intact, 1 when it is broken (the first broken event is
-    /// named), 2 when the instance cannot be opened.
+    /// It then audits the instance's transparency log: the checkpoint's signature, every entry
+    /// and tile, and every logged audit event against the database's (so an event deleted or
+    /// cut from the end after it was logged is found too).
+    ///
+    /// Exit status: 0 when the chain and the log are intact, 1 when either is broken (the
+    /// first broken event or entry is named), 2 when the instance cannot be opened.
     Verify(AuditVerifyArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum LogCommand {
+    /// Check a server's log: its signed checkpoint, that it only grew since this machine
+    /// last saw it, and (unless --quick) every entry and tile.
+    ///
+    /// The first time a server is checked, its key is fetched from URL/log/key and pinned
+    /// (trust on first use), unless --key gives it. The last checkpoint seen is kept in the
+    /// state directory; a later one that does not extend it (a fork, a rollback, a rewritten
+    /// entry) is reported loudly and is not saved.
+    ///
+    /// Exit status: 0 when the log verifies, 1 when it does not (the reason and the first
+    /// inconsistent entry are named), 2 when the server cannot be reached or answers nonsense.
+    #[command(after_long_help = LOG_VERIFY_HELP)]
+    Verify(LogVerifyArgs),
+    /// Record a release signature in a server's log (a coordinator's or admin's API token with
+    /// the write scope, in the variable named by --token-env).
+    ///
+    /// The entry is the SHA-256 of FILE and the signature file as it is; `ward verify FILE
+    /// --key PUB --log URL` later finds it from the same two files and proves its inclusion.
+    Add(LogAddArgs),
+}
+
+const LOG_VERIFY_HELP: &str = "\
+Examples:
+  ward log verify --url https://security.example.org
+  ward log verify --url https://security.example.org --key 'security.example.org/log+1a2b3c4d+AQ...'
+  ward log verify --url http://127.0.0.1:8080 --quick     # checkpoint and consistency only";
+
+/// Where a log client keeps what it saw.
+#[derive(Debug, Args)]
+pub(crate) struct LogClientArgs {
+    /// The server's URL (as in its public_url).
+    #[arg(long, value_name = "URL")]
+    pub(crate) url: String,
+    /// The log's verifier key (`<origin>+<key id>+<base64>`); default: the key pinned on
+    /// first use.
+    #[arg(long, value_name = "VKEY")]
+    pub(crate) key: Option<String>,
+    /// Where pinned keys and last-seen checkpoints are kept.
+    #[arg(long, env = "WARD_LOG_STATE", value_name = "DIR")]
+    pub(crate) state_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LogVerifyArgs {
+    #[command(flatten)]
+    pub(crate) client: LogClientArgs,
+    /// Check the checkpoint and its consistency proof only, not every entry and tile.
+    #[arg(long)]
+    pub(crate) quick: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LogAddArgs {
+    /// The signature file (minisign, SSH or ASCII-armored OpenPGP).
+    #[arg(value_name = "SIGNATURE")]
+    pub(crate) signature: PathBuf,
+    /// The signed file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) file: PathBuf,
+    #[command(flatten)]
+    pub(crate) client: LogClientArgs,
+    /// The environment variable holding the API token.
+    #[arg(long, default_value = "WARD_TOKEN", value_name = "VAR")]
+    pub(crate) token_env: String,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ use crate::cli::{Cli, Command};
 mod admin;
 mod audit;
 mod db;
+mod log;
 mod scan;
 mod serve;
 mod version;
@@ -25,5 +26,6 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::run(args),
         Command::Audit(command) => audit::run(command),
         Command::Admin(command) => admin::run(command),
+        Command::Log(command) => log::run(command),
     }
 }

@@ -49,6 +49,7 @@ pub(crate) struct ServeConfig {
     database_url: Option<String>,
     public_url: Option<String>,
     name: Option<String>,
+    log_origin: Option<String>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
     smtp: Option<SmtpConfig>,
@@ -239,6 +240,7 @@ impl Loaded {
         if let Some(name) = &serve.name {
             config.instance_name = name.clone();
         }
+        config.log_origin = serve.log_origin.clone();
         let cert = flags
             .tls_cert
             .or_else(|| serve.tls_cert.as_deref().map(|p| self.relative(p)));

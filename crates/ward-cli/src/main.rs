@@ -10,6 +10,7 @@ use clap::Parser;
 mod cli;
 mod commands;
 mod config;
+mod log_client;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();

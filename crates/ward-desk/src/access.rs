@@ -17,6 +17,7 @@
 //! | hold, assign, duplicate, invite | ✓ | ✓ | | | | | |
 //! | score (CVSS) | ✓ | ✓ | in scope | | | | |
 //! | metrics | ✓ | ✓ | | | | | |
+//! | record a release signature in the log | ✓ | ✓ | | | | | |
 //! | users, packages in scope, audit, reporter data export/erase | ✓ | | | | | | |
 //!
 //! How to read it:
@@ -37,7 +38,7 @@
 //!   account has no TOTP secret or the session has passed TOTP: a stolen password must not be
 //!   enough to replace the second factor, or to make an API token (which counts as passed).
 //! - **API tokens** restrict further: `read` for the view actions (inbox, case, notes, contact,
-//!   metrics), `write` for everything that changes a case, `submit` for submitting reports,
+//!   metrics), `write` for everything that changes a case and for recording release signatures, `submit` for submitting reports,
 //!   `admin` for the admin actions. A token never manages its own account (no token makes
 //!   tokens).
 //! - **Not found, not forbidden**: a case the principal cannot see, and a case action without
@@ -261,6 +262,8 @@ pub enum Action {
     ViewAudit,
     /// Export or erase a reporter's data.
     ManageReporterData,
+    /// Record a release signature in the transparency log (`ward log add`).
+    AppendLog,
 }
 
 /// Why a request was refused. Handlers map these to responses that reveal nothing:
@@ -295,7 +298,7 @@ impl Action {
                 Some(TokenScope::Read)
             }
             Reply | WriteNote | Attach | Transition(_) | Hold | Assign | Score | LinkDuplicate
-            | InviteParty => Some(TokenScope::Write),
+            | InviteParty | AppendLog => Some(TokenScope::Write),
             SubmitReport => Some(TokenScope::Submit),
             ManageUsers | ManageScope | ViewAudit | ManageReporterData => Some(TokenScope::Admin),
             ManageOwnAccount | EnrollSecondFactor => None,
@@ -308,7 +311,7 @@ impl Action {
             ViewPublic | SubmitReport => Kind::Public,
             ManageOwnAccount | EnrollSecondFactor => Kind::OwnAccount,
             ViewInbox | ViewMetrics | ManageUsers | ManageScope | ViewAudit
-            | ManageReporterData => Kind::Instance,
+            | ManageReporterData | AppendLog => Kind::Instance,
             ViewCase | Reply | ViewNotes | WriteNote | ViewReporterContact | Attach
             | Transition(_) | Hold | Assign | Score | LinkDuplicate | InviteParty => Kind::Case,
         }
@@ -387,7 +390,7 @@ pub fn authorize(who: &Principal, action: Action, case: Option<&CaseFacts>) -> R
         Kind::Instance => {
             let allowed = match action {
                 Action::ViewInbox => true,
-                Action::ViewMetrics => is_staff(account.role),
+                Action::ViewMetrics | Action::AppendLog => is_staff(account.role),
                 _ => account.role == Role::Admin,
             };
             if !allowed {

@@ -13,6 +13,8 @@
 //! - [`intake`]: the instance's OpenPGP intake key; decrypts encrypted submissions.
 //! - [`report`]: what a reporter submits, validated, and the limits on it.
 //! - [`notice`]: the notifications the workflow sends (never with report content in them).
+//! - [`ledger`]: the entries of the instance's transparency log (audit events, release
+//!   signatures), which carry no report content.
 //!
 //! ```
 //! use ward_desk::ReportId;
@@ -46,6 +48,7 @@
 pub mod access;
 pub mod audit;
 pub mod intake;
+pub mod ledger;
 pub mod notice;
 pub mod report;
 pub mod seal;

@@ -42,6 +42,7 @@
 #![allow(unused_variables, dead_code, clippy::todo)] // Skeleton: removed when the bodies land.
 #![forbid(unsafe_code)]
 
+pub mod audit;
 mod checkpoint;
 mod error;
 mod hash;

@@ -199,6 +199,136 @@ impl Iterator for Pages<'_> {
     }
 }
 
+/// What `ward audit verify` found in the transparency log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogVerified {
+    /// The log's origin (its name in checkpoints).
+    pub origin: String,
+    /// The checkpoint's tree size: every entry was checked.
+    pub size: u64,
+    /// Audit events recorded in the log, each equal to the database's.
+    pub audit_logged: i64,
+}
+
+/// The transparency log disagrees with itself, its checkpoint or the audit events.
+#[derive(Debug, thiserror::Error)]
+pub enum LogBroken {
+    /// The stored checkpoint does not verify with the instance's log key.
+    #[error("the stored checkpoint does not verify: {0}")]
+    Checkpoint(String),
+    /// A tile below the checkpoint's size is missing or truncated.
+    #[error("{0}")]
+    Unreadable(String),
+    /// An entry, a tile or the root is inconsistent, or an audit event differs.
+    #[error(transparent)]
+    Inconsistent(#[from] ward_log::audit::AuditError),
+}
+
+/// Audits the instance's transparency log from its store: the checkpoint's signature, every
+/// entry against its tile, every tile against the root, and every logged audit event against
+/// the database's event of the same seq (so an event deleted, edited or cut from the tail
+/// after it was logged is found). A [`LogBroken`] error means the log is inconsistent.
+pub fn verify_log(config: &Config) -> anyhow::Result<LogVerified> {
+    let keys = keys_dir(&config.data_dir);
+    let audit_key = Secret::load_or_create(&keys, AUDIT_KEY).context("loading the audit key")?;
+    let seed = Secret::load_or_create(&keys, crate::log::LOG_KEY).context("loading the log key")?;
+    let store = ward_store::open(&location(config), audit_key).context("opening the store")?;
+    let store = &*store;
+    let head = store
+        .log_head()
+        .context("reading the log's head")?
+        .ok_or_else(|| LogBroken::Checkpoint("the log has no checkpoint".to_owned()))?;
+    // The origin is read from the note, then the signature is checked with the key named by
+    // that origin: a note signed by any other key or for any other name fails.
+    let origin = head
+        .checkpoint
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let key = crate::log::LogKey::new(&origin, seed.expose())
+        .map_err(|e| LogBroken::Checkpoint(format!("{e:#}")))?;
+    let checkpoint = ward_log::Checkpoint::open(&head.checkpoint, key.verifier())
+        .map_err(|e| LogBroken::Checkpoint(e.to_string()))?;
+    if checkpoint.size != head.size {
+        return Err(LogBroken::Checkpoint(format!(
+            "it is for size {}, the head row says {}",
+            checkpoint.size, head.size
+        ))
+        .into());
+    }
+
+    let read = |level: u8, index: u64| store.log_tile(level, index);
+    let tiles = ward_store::StoreTiles::new(&read);
+    let mut failure = None;
+    let mut events = Pages {
+        store,
+        after: 0,
+        page: Vec::new().into_iter(),
+        failure: &mut failure,
+    };
+    let mut logged = 0i64;
+    let mut store_error = None;
+    let result = ward_log::audit::audit(
+        &checkpoint,
+        &tiles,
+        &mut |index, width| {
+            let first = index * ward_log::tile::TILE_WIDTH;
+            store.log_entries(first, u32::from(width)).map_err(|e| {
+                let path = format!("tile/entries/{index}");
+                store_error = Some(e);
+                ward_log::Error::TileMissing { path }
+            })
+        },
+        &mut |_, entry| match ward_desk::ledger::Entry::parse(entry) {
+            Ok(ward_desk::ledger::Entry::Audit { seq, hash }) => {
+                logged += 1;
+                if seq != logged {
+                    return Err(format!(
+                        "audit event {seq} is logged where event {logged} is expected"
+                    ));
+                }
+                match events.next() {
+                    Some(event) if event.seq == seq && event.hash == hash => Ok(()),
+                    Some(event) if event.seq == seq => Err(format!(
+                        "audit event {seq} in the database differs from the logged one (hash {} \
+                         in the log, {} in the database)",
+                        audit::hex(&hash),
+                        audit::hex(&event.hash)
+                    )),
+                    Some(event) => Err(format!(
+                        "audit event {seq} is in the log; the database has event {} in its place",
+                        event.seq
+                    )),
+                    None => Err(format!(
+                        "audit event {seq} is in the log but not in the database (deleted, or \
+                         cut from the end)"
+                    )),
+                }
+            }
+            Ok(ward_desk::ledger::Entry::Signature { .. }) => Ok(()),
+            Err(e) => Err(e.to_string()),
+        },
+    );
+    if let Some(error) = store_error.or(failure) {
+        return Err(anyhow::Error::new(error).context("reading the log"));
+    }
+    if let Err(err) = result {
+        if let ward_log::audit::AuditError::Read(inner) = &err {
+            return Err(match tiles.error(inner.clone()) {
+                ward_store::Error::Corrupt(reason) => LogBroken::Unreadable(reason).into(),
+                other => anyhow::Error::new(other).context("reading the log's tiles"),
+            });
+        }
+        return Err(LogBroken::Inconsistent(err).into());
+    }
+    Ok(LogVerified {
+        origin,
+        size: checkpoint.size,
+        audit_logged: logged,
+    })
+}
+
 /// A plausible email address: one `@`, something on each side, no spaces, not too long.
 pub(crate) fn valid_email(email: &str) -> bool {
     email.len() <= 254

@@ -352,6 +352,7 @@ pub(crate) mod perm {
         ManageScope,
         ViewAudit,
         ManageReporterData,
+        AppendLog,
     );
 }
 

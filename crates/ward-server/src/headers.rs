@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -23,14 +23,18 @@ payment=(), usb=(), interest-cohort=()";
 pub(crate) const HSTS: &str = "max-age=31536000; includeSubDomains";
 
 /// Middleware: sets the security headers on whatever response comes back, errors included.
-/// Pages are `no-store` (they show report content); static assets may be cached.
+/// Pages are `no-store` (they show report content); static assets may be cached, and the
+/// log's tiles forever (a tile's content at a width never changes).
 pub(crate) async fn security_headers(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
-    let is_static = request.uri().path().starts_with("/static/");
+    let path = request.uri().path();
+    let is_static = path.starts_with("/static/");
+    let is_tile = path.starts_with("/log/tile/");
     let mut response = next.run(request).await;
+    let status = response.status();
     let headers = response.headers_mut();
     let mut set = |name: HeaderName, value: &'static str| {
         headers.insert(name, HeaderValue::from_static(value));
@@ -51,7 +55,9 @@ pub(crate) async fn security_headers(
         HeaderName::from_static("cross-origin-resource-policy"),
         "same-origin",
     );
-    if is_static {
+    if is_tile && status == StatusCode::OK {
+        set(header::CACHE_CONTROL, "public, max-age=31536000, immutable");
+    } else if is_static {
         set(header::CACHE_CONTROL, "public, max-age=3600");
     } else {
         set(header::CACHE_CONTROL, "no-store");

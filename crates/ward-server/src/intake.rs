@@ -265,7 +265,7 @@ fn created(state: &AppState, receipt: &Receipt) -> Response {
     response
 }
 
-fn body_rejection(rejection: axum::extract::rejection::BytesRejection) -> WebError {
+pub(crate) fn body_rejection(rejection: axum::extract::rejection::BytesRejection) -> WebError {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
         WebError::PayloadTooLarge
     } else {
@@ -274,7 +274,7 @@ fn body_rejection(rejection: axum::extract::rejection::BytesRejection) -> WebErr
 }
 
 /// Whether the request's content type (without parameters) is one of `types`.
-fn content_type_is(headers: &HeaderMap, types: &[&str]) -> bool {
+pub(crate) fn content_type_is(headers: &HeaderMap, types: &[&str]) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -1,7 +1,8 @@
-//! Background jobs: the outbox sender, SLA escalation and retention. [`spawn`] starts them for
+//! Background jobs: the outbox sender, SLA escalation, the log's sequencer and retention. [`spawn`] starts them for
 //! `Server::run`, which ends them on shutdown, letting a pass in progress finish.
 //! Each pass is also a function tests call directly with the time they want:
-//! [`crate::notify::send_once`], [`escalate_once`], [`retention_once`].
+//! [`crate::notify::send_once`], [`escalate_once`], [`crate::log::sequence_once`],
+//! [`retention_once`].
 //!
 //! Every pass is safe to run on several replicas at once: escalation and purging go through the
 //! store's optimistic update (a case changed by someone else is left for the next pass), and the
@@ -27,6 +28,8 @@ pub use retention::retention_once;
 const OUTBOX_EVERY: Duration = Duration::from_secs(5);
 /// How often deadlines are checked.
 const ESCALATE_EVERY: Duration = Duration::from_secs(60);
+/// How often audit events are appended to the transparency log.
+const SEQUENCE_EVERY: Duration = Duration::from_secs(1);
 /// How often the retention rule is applied.
 const RETENTION_EVERY: Duration = Duration::from_secs(60 * 60);
 
@@ -60,6 +63,18 @@ pub fn spawn(state: &AppState, shutdown: watch::Receiver<bool>) -> Vec<JoinHandl
                     Ok(0) => {}
                     Ok(n) => tracing::info!(cases = n, "escalated overdue cases"),
                     Err(e) => tracing::warn!(error = format!("{e:#}"), "escalation pass failed"),
+                }
+            },
+        ),
+        every(
+            SEQUENCE_EVERY,
+            shutdown.clone(),
+            state.clone(),
+            |s| async move {
+                match crate::log::sequence_once(&s).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::debug!(events = n, "logged audit events"),
+                    Err(e) => tracing::warn!(error = format!("{e:#}"), "log sequencing failed"),
                 }
             },
         ),

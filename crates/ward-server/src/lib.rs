@@ -34,6 +34,7 @@ pub(crate) mod headers;
 pub(crate) mod intake;
 pub mod jobs;
 pub(crate) mod limits;
+pub mod log;
 pub mod notify;
 pub(crate) mod outbox;
 pub(crate) mod pages;
@@ -82,6 +83,10 @@ pub struct Config {
     pub webhooks: Vec<Webhook>,
     /// Request rates allowed per client IP.
     pub limits: RateLimits,
+    /// The transparency log's name in its checkpoints (default: the public URL's host and
+    /// port, then `/log`). It is part of the key's identity: changing it breaks every client
+    /// that pinned the old one, so set it once when the public URL may change.
+    pub log_origin: Option<String>,
 }
 
 /// TLS files.
@@ -137,6 +142,7 @@ impl Default for Config {
             smtp: None,
             webhooks: Vec::new(),
             limits: RateLimits::default(),
+            log_origin: None,
         }
     }
 }

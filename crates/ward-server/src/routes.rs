@@ -32,7 +32,7 @@ use axum::routing::{get, post};
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use crate::{
-    AppState, account, admin_pages, auth, csrf, desk, error, headers, intake, limits, session,
+    AppState, account, admin_pages, auth, csrf, desk, error, headers, intake, limits, log, session,
 };
 
 /// A route the server answers.
@@ -115,6 +115,32 @@ pub static ROUTES: &[Route] = &[
         "remove a package from the scope",
     ),
     route("GET", "/admin/audit", "the audit log"),
+    route(
+        "GET",
+        "/log/checkpoint",
+        "the transparency log's signed checkpoint",
+    ),
+    route("GET", "/log/key", "the log's verifier key"),
+    route(
+        "GET",
+        "/log/tile/{*path}",
+        "the log's C2SP tiles and entry bundles",
+    ),
+    route(
+        "GET",
+        "/log/proof/leaf/{hash}",
+        "an entry's index and inclusion proof",
+    ),
+    route(
+        "GET",
+        "/log/proof/consistency/{old}/{new}",
+        "a consistency proof between two tree sizes",
+    ),
+    route(
+        "POST",
+        "/api/v1/log/signatures",
+        "record a release signature in the log",
+    ),
 ];
 
 /// Every route: the core's [`ROUTES`] and the desk's.
@@ -163,7 +189,13 @@ pub fn app(state: AppState) -> Router {
             get(admin_pages::scope).post(admin_pages::add_scope),
         )
         .route("/admin/scope/{id}/delete", post(admin_pages::delete_scope))
-        .route("/admin/audit", get(admin_pages::audit));
+        .route("/admin/audit", get(admin_pages::audit))
+        .route("/log/checkpoint", get(log::checkpoint))
+        .route("/log/key", get(log::key))
+        .route("/log/tile/{*path}", get(log::tile))
+        .route("/log/proof/leaf/{hash}", get(log::inclusion))
+        .route("/log/proof/consistency/{old}/{new}", get(log::consistency))
+        .route("/api/v1/log/signatures", post(log::add_signature));
 
     core.merge(desk::routes())
         .fallback(unrouted)

@@ -14,6 +14,7 @@ use ward_store::{Location, Store};
 use crate::Config;
 use crate::error::WebError;
 use crate::limits::Limiters;
+use crate::log::{LOG_KEY, LogKey};
 
 /// File name of the audit chain's key under `<data-dir>/keys`.
 pub(crate) const AUDIT_KEY: &str = "audit.key";
@@ -35,6 +36,8 @@ pub struct AppState {
     pub(crate) config: Arc<Config>,
     /// Rate limiters and the login throttle.
     pub(crate) limits: Arc<Limiters>,
+    /// The transparency log's checkpoint key.
+    pub(crate) log: Arc<LogKey>,
     /// Seconds added to the wall clock (tests of SLA clocks move time forward).
     clock_offset: Arc<AtomicI64>,
 }
@@ -79,14 +82,12 @@ impl AppState {
         if created {
             tracing::info!(fingerprint = %intake.fingerprint(), "generated the OpenPGP intake key");
         }
+        let log_seed = Secret::load_or_create(&keys, LOG_KEY).context("loading the log key")?;
         let store = ward_store::open(&location(&config), audit).context("opening the store")?;
-        Ok(AppState::assemble(
-            config,
-            Arc::from(store),
-            keyring,
-            intake,
-            web,
-        ))
+        let state = AppState::assemble(config, Arc::from(store), keyring, intake, web, &log_seed)?;
+        crate::log::ensure_checkpoint(&*state.store, &state.log)
+            .context("signing the transparency log's first checkpoint")?;
+        Ok(state)
     }
 
     /// A fresh instance in `dir` (SQLite, default policy, `public_url` `http://ward.test`), for
@@ -105,7 +106,8 @@ impl AppState {
         keyring: Keyring,
         intake: IntakeKey,
         web: Secret,
-    ) -> AppState {
+        log_seed: &Secret,
+    ) -> anyhow::Result<AppState> {
         if config.public_url.is_none() {
             let scheme = if config.tls.is_some() {
                 "https"
@@ -115,15 +117,21 @@ impl AppState {
             config.public_url = Some(format!("{scheme}://{}", config.listen));
         }
         let limits = Limiters::new(&config.limits);
-        AppState {
+        let origin = match &config.log_origin {
+            Some(origin) => origin.clone(),
+            None => crate::log::default_origin(config.public_url.as_deref().unwrap_or_default()),
+        };
+        let log = LogKey::new(&origin, log_seed.expose())?;
+        Ok(AppState {
             store,
             keyring: Arc::new(keyring),
             intake: Arc::new(intake),
             secrets: Arc::new(Secrets { web }),
             config: Arc::new(config),
             limits: Arc::new(limits),
+            log: Arc::new(log),
             clock_offset: Arc::new(AtomicI64::new(0)),
-        }
+        })
     }
 
     /// The store, for tests that count what was stored.

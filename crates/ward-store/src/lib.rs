@@ -50,6 +50,9 @@ mod inbox_filter;
 mod migration;
 pub mod postgres;
 pub mod sqlite;
+mod tlog;
+
+pub use tlog::StoreTiles;
 
 /// Where the store lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,6 +126,9 @@ pub enum Error {
     /// The database holds something this version of ward cannot read.
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// A value the store cannot take (a log entry too long, a checkpoint that failed to sign).
+    #[error("invalid: {0}")]
+    Invalid(String),
     /// The database's schema is newer than this ward.
     #[error(
         "database schema version {found} is newer than this ward's ({supported}); upgrade ward"
@@ -409,6 +415,32 @@ pub struct Notification {
     pub notification: NewNotification,
 }
 
+/// The transparency log's head: its size, the last audit event it records and the signed
+/// checkpoint (a C2SP signed note) of that size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogHead {
+    /// The number of entries.
+    pub size: u64,
+    /// The `seq` of the last audit event recorded (0 when none).
+    pub audit_seq: i64,
+    /// The signed checkpoint.
+    pub checkpoint: String,
+}
+
+/// An append's result: the index of its first entry and the new head.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogAppended {
+    /// The index of the first entry appended (the old size).
+    pub first: u64,
+    /// The head after the append.
+    pub head: LogHead,
+}
+
+/// Signs the checkpoint of a tree (size, root): the log's signing key, which the store never
+/// holds. Called inside the append's transaction.
+pub type SignCheckpoint<'a> =
+    &'a (dyn Fn(u64, &ward_log::Hash) -> std::result::Result<String, ward_log::Error> + Sync);
+
 /// The storage interface of `ward serve`. Every backend passes the same suite
 /// (`tests/it/suite.rs`).
 pub trait Store: Send + Sync + std::fmt::Debug {
@@ -569,4 +601,21 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     // Metrics.
     /// The clocks of every report (for medians), with state and resolution.
     fn clocks(&self) -> Result<Vec<(State, Option<Resolution>, ward_desk::sla::Clock)>>;
+
+    // Transparency log.
+    /// The head, or `None` while no checkpoint was ever signed.
+    fn log_head(&self) -> Result<Option<LogHead>>;
+    /// Appends entries (and signs the new checkpoint) in one transaction; with no entries,
+    /// re-signs the head (the first checkpoint of an empty log).
+    fn log_append(&self, entries: &[Vec<u8>], sign: SignCheckpoint<'_>) -> Result<LogAppended>;
+    /// Appends the audit events not yet in the log (at most `limit`), each as
+    /// [`ward_desk::ledger::audit_entry`], in one transaction; `None` when there were none.
+    fn log_append_audit(&self, limit: u32, sign: SignCheckpoint<'_>)
+    -> Result<Option<LogAppended>>;
+    /// A hash tile as stored (the rightmost of a level may be partial).
+    fn log_tile(&self, level: u8, index: u64) -> Result<Option<Vec<u8>>>;
+    /// Entries `first..first + count` (fewer at the end of the log).
+    fn log_entries(&self, first: u64, count: u32) -> Result<Vec<Vec<u8>>>;
+    /// The index of the first entry with this leaf hash.
+    fn log_find(&self, leaf_hash: &ward_log::Hash) -> Result<Option<u64>>;
 }

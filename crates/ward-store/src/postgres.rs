@@ -20,6 +20,7 @@
 mod accounts;
 mod inbox;
 mod journal;
+mod log;
 mod reports;
 mod store;
 
@@ -66,11 +67,18 @@ impl std::fmt::Debug for PgStore {
 }
 
 /// The schema, in order. Applied migrations are never edited.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sql: include_str!("postgres/migrations/0001_init.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sql: include_str!("postgres/migrations/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "log",
+        sql: include_str!("postgres/migrations/0002_log.sql"),
+    },
+];
 
 /// The advisory lock migrations hold ("ward" in ASCII).
 const MIGRATION_LOCK: i64 = 0x7761_7264;

@@ -23,6 +23,7 @@
 mod accounts;
 mod inbox;
 mod journal;
+mod log;
 mod reports;
 mod store;
 
@@ -54,11 +55,18 @@ impl std::fmt::Debug for SqliteStore {
 }
 
 /// The schema, in order. Applied migrations are never edited.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "init",
-    sql: include_str!("sqlite/migrations/0001_init.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "init",
+        sql: include_str!("sqlite/migrations/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "log",
+        sql: include_str!("sqlite/migrations/0002_log.sql"),
+    },
+];
 
 /// How long a statement waits for another process's write lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -1,9 +1,11 @@
-//! `ward audit verify`: recompute the audit chain of an instance.
+//! `ward audit verify`: recompute the audit chain of an instance and audit its transparency
+//! log against it.
 
 use std::io::Write as _;
 use std::process::ExitCode;
 
 use ward_desk::audit::ChainError;
+use ward_server::admin::LogBroken;
 
 use crate::cli::AuditCommand;
 use crate::config::ServeFlags;
@@ -14,6 +16,7 @@ pub(crate) fn run(command: AuditCommand) -> anyhow::Result<ExitCode> {
             let config = super::serve::instance_config(args.instance, ServeFlags::default())?;
             super::serve::require_instance(&config)?;
             let mut out = std::io::stdout().lock();
+            let mut intact = true;
             match ward_server::admin::verify_audit(&config) {
                 Ok(verified) => {
                     writeln!(
@@ -22,16 +25,37 @@ pub(crate) fn run(command: AuditCommand) -> anyhow::Result<ExitCode> {
                         verified.events,
                         ward_desk::audit::hex(&verified.head)
                     )?;
-                    Ok(ExitCode::SUCCESS)
                 }
                 Err(error) => match error.downcast_ref::<ChainError>() {
                     Some(broken) => {
                         writeln!(out, "audit log BROKEN: {broken}")?;
-                        Ok(ExitCode::from(1))
+                        intact = false;
                     }
-                    None => Err(error),
+                    None => return Err(error),
                 },
             }
+            match ward_server::admin::verify_log(&config) {
+                Ok(log) => {
+                    writeln!(
+                        out,
+                        "transparency log intact: {} (size {}), its {} audit events match the \
+                         database's",
+                        log.origin, log.size, log.audit_logged
+                    )?;
+                }
+                Err(error) => match error.downcast_ref::<LogBroken>() {
+                    Some(broken) => {
+                        writeln!(out, "transparency log BROKEN: {broken}")?;
+                        intact = false;
+                    }
+                    None => return Err(error),
+                },
+            }
+            Ok(if intact {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
     }
 }

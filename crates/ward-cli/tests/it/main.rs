@@ -3,6 +3,7 @@
 
 mod crosscheck;
 mod db;
+mod log;
 mod readme;
 mod scan;
 mod serve;

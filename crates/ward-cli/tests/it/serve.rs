@@ -10,21 +10,21 @@ use std::process::{Child, Command, Stdio};
 use crate::ward;
 
 /// A `ward serve` child process, stopped with SIGTERM on drop.
-struct Serving {
+pub(crate) struct Serving {
     child: Child,
-    base: String,
+    pub(crate) base: String,
     setup_link: Option<String>,
 }
 
 impl Serving {
     /// Starts `ward serve` with no arguments in `dir` (so with its defaults: ./ward-data), on a
     /// free port given through `WARD_LISTEN`, and reads what it prints until it listens.
-    fn start(dir: &Path) -> Serving {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+    pub(crate) fn start(dir: &Path) -> Serving {
+        Serving::start_on(dir, free_port())
+    }
+
+    /// [`Serving::start`] on a given port (a second instance at the same URL).
+    pub(crate) fn start_on(dir: &Path, port: u16) -> Serving {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ward"))
             .arg("serve")
             .current_dir(dir)
@@ -59,7 +59,7 @@ impl Serving {
         }
     }
 
-    fn stop(mut self) -> std::process::ExitStatus {
+    pub(crate) fn stop(mut self) -> std::process::ExitStatus {
         let status = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
@@ -76,7 +76,16 @@ impl Drop for Serving {
     }
 }
 
-fn get(url: &str) -> (u16, String) {
+/// A port nothing listens on at the moment.
+pub(crate) fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub(crate) fn get(url: &str) -> (u16, String) {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()

@@ -33,6 +33,7 @@ fn all_actions() -> Vec<Action> {
         Action::ManageScope,
         Action::ViewAudit,
         Action::ManageReporterData,
+        Action::AppendLog,
     ];
     actions.extend(State::ALL.map(Action::Transition));
     actions
@@ -248,7 +249,7 @@ proptest! {
             match action {
                 Action::ManageUsers | Action::ManageScope | Action::ViewAudit
                 | Action::ManageReporterData => prop_assert_eq!(role, Some(Role::Admin)),
-                Action::ViewMetrics => prop_assert!(matches!(role, Some(Role::Admin | Role::Coordinator))),
+                Action::ViewMetrics | Action::AppendLog => prop_assert!(matches!(role, Some(Role::Admin | Role::Coordinator))),
                 _ => {}
             }
         }

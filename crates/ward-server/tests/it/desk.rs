@@ -1,8 +1,9 @@
-//! The triage desk through HTTP.
+//! The triage desk through HTTP, and the transparency log it feeds.
 
 mod cvss;
 mod data;
 mod jobs;
+mod log;
 mod metrics;
 mod notify;
 mod support;

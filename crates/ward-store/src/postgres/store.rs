@@ -9,11 +9,11 @@ use ward_desk::state::{Resolution, State};
 use ward_desk::{ReportId, UserId};
 
 use super::reports::Member;
-use super::{PgStore, accounts, inbox, journal, reports};
+use super::{PgStore, accounts, inbox, journal, log, reports};
 use crate::{
-    ApiToken, AttachmentMeta, Backend, InboxPage, InboxQuery, Message, NewApiToken, NewAttachment,
-    NewMessage, NewNotification, NewReport, NewUser, Notification, Report, Result, ScopeEntry,
-    Session, Store, User,
+    ApiToken, AttachmentMeta, Backend, InboxPage, InboxQuery, LogAppended, LogHead, Message,
+    NewApiToken, NewAttachment, NewMessage, NewNotification, NewReport, NewUser, Notification,
+    Report, Result, ScopeEntry, Session, SignCheckpoint, Store, User,
 };
 
 impl Store for PgStore {
@@ -256,5 +256,33 @@ impl Store for PgStore {
 
     fn clocks(&self) -> Result<Vec<(State, Option<Resolution>, Clock)>> {
         self.read(reports::clocks)
+    }
+
+    fn log_head(&self) -> Result<Option<LogHead>> {
+        self.read(log::head)
+    }
+
+    fn log_append(&self, entries: &[Vec<u8>], sign: SignCheckpoint<'_>) -> Result<LogAppended> {
+        self.write(|tx| log::append(tx, entries, sign))
+    }
+
+    fn log_append_audit(
+        &self,
+        limit: u32,
+        sign: SignCheckpoint<'_>,
+    ) -> Result<Option<LogAppended>> {
+        self.write(|tx| log::append_audit(tx, limit, sign))
+    }
+
+    fn log_tile(&self, level: u8, index: u64) -> Result<Option<Vec<u8>>> {
+        self.read(|c| log::tile(c, level, index))
+    }
+
+    fn log_entries(&self, first: u64, count: u32) -> Result<Vec<Vec<u8>>> {
+        self.read(|c| log::entries(c, first, count))
+    }
+
+    fn log_find(&self, leaf_hash: &ward_log::Hash) -> Result<Option<u64>> {
+        self.read(|c| log::find(c, leaf_hash))
     }
 }

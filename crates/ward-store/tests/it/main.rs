@@ -57,4 +57,8 @@ on_every_backend!(
     a_newer_schema_is_refused,
     concurrent_writers_keep_one_gapless_chain,
     an_inbox_of_ten_thousand_reports_stays_fast,
+    the_log_grows_in_tiles_and_proves_from_them,
+    an_append_that_fails_leaves_the_log_as_it_was,
+    audit_events_are_logged_once_and_in_order,
+    concurrent_appenders_build_one_tree,
 );

@@ -13,6 +13,14 @@ const PINNED: &[(&str, &str)] = &[
         "src/postgres/migrations/0001_init.sql",
         "4ec9b79d87ef40b6763d4493e3a3348b472e01e3c2a75d3aabd3ff807d34fc57",
     ),
+    (
+        "src/sqlite/migrations/0002_log.sql",
+        "8682d27dd5712ac9714bab32225cbe306edee369c824afdfd41f785468d6a2ac",
+    ),
+    (
+        "src/postgres/migrations/0002_log.sql",
+        "99b1ccce3b2200bc5a29b78439520d940d4622bc93881ea1911b3d7ca4cbf123",
+    ),
 ];
 
 #[test]

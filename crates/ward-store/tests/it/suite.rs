@@ -21,12 +21,14 @@ use crate::backends::Db;
 mod accounts;
 mod inbox;
 mod journal;
+mod log;
 mod reports;
 mod schema;
 
 pub(crate) use accounts::*;
 pub(crate) use inbox::*;
 pub(crate) use journal::*;
+pub(crate) use log::*;
 pub(crate) use reports::*;
 pub(crate) use schema::*;
 

@@ -41,6 +41,8 @@ pub(crate) struct Answer {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: String,
+    /// The body as sent (tiles are binary).
+    pub(crate) bytes: Vec<u8>,
 }
 
 impl Answer {
@@ -263,6 +265,7 @@ impl Desk {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 }

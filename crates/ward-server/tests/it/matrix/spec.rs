@@ -31,6 +31,12 @@ pub(crate) enum Object {
     Reporter,
     /// The one-time setup link.
     SetupToken,
+    /// A tile of the transparency log (`/log/tile/{*path}`).
+    LogTile,
+    /// A leaf hash in the log.
+    LogLeaf,
+    /// Two tree sizes of the log.
+    LogSizes,
 }
 
 /// What the rule is asked.
@@ -177,6 +183,17 @@ pub(crate) static SPECS: &[Spec] = &[
         ManageReporterData,
         empty_form,
     ),
+    // The transparency log.
+    get("/log/checkpoint", O::None, ViewPublic),
+    get("/log/key", O::None, ViewPublic),
+    get("/log/tile/{*path}", O::LogTile, ViewPublic),
+    get("/log/proof/leaf/{hash}", O::LogLeaf, ViewPublic),
+    get(
+        "/log/proof/consistency/{old}/{new}",
+        O::LogSizes,
+        ViewPublic,
+    ),
+    post("/api/v1/log/signatures", O::None, AppendLog, signature_json),
     // The desk.
     get("/inbox", O::None, ViewInbox),
     get("/cases/{id}", O::Case, ViewCase),
@@ -247,6 +264,13 @@ fn report_form(_: &World, _: &Target) -> Body {
         ("description".into(), "Sent by the access matrix.".into()),
         ("credit_type".into(), "anonymous".into()),
     ])
+}
+
+fn signature_json(_: &World, _: &Target) -> Body {
+    Body::Json(json!({
+        "sha256": "ab".repeat(32),
+        "signature": "untrusted comment: a signature logged by the access matrix\nRWQ=\n",
+    }))
 }
 
 fn report_json(_: &World, _: &Target) -> Body {

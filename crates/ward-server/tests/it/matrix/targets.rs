@@ -123,6 +123,18 @@ impl World {
                 plain("a reporter", self.data_subject.id.to_string(), true),
                 plain("a guessed reporter id", GUESSED.to_string(), false),
             ],
+            Object::LogTile => vec![
+                plain("the first hash tile", "0/000.p/1".to_owned(), true),
+                plain("the first entry bundle", "entries/000.p/1".to_owned(), true),
+            ],
+            Object::LogLeaf => vec![plain("the first entry", self.first_leaf.clone(), true)],
+            Object::LogSizes => vec![Target {
+                label: "sizes 1 and 1".to_owned(),
+                params: vec!["1".to_owned(), "1".to_owned()],
+                facts: None,
+                case: None,
+                exists: true,
+            }],
             Object::SetupToken => vec![plain(
                 "a guessed setup token",
                 URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>()),

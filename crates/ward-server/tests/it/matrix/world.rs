@@ -111,6 +111,8 @@ pub(crate) struct World {
     pub(super) bystander_token: i64,
     pub(super) data_subject: TestUser,
     pub(super) throwaway_scope: i64,
+    /// The leaf hash (hex) of the log's first entry.
+    pub(super) first_leaf: String,
 }
 
 pub(super) const GUESSED: i64 = 9_999_999;
@@ -237,7 +239,13 @@ impl World {
             .invite_party(a.id, users[&Role::PartyInvited].id, &event("case.invite"))
             .unwrap();
 
+        ward_server::log::sequence_once(server.state())
+            .await
+            .expect("the audit events are logged");
+        let first_entry = server.state().store().log_entries(0, 1).unwrap();
+        let first_leaf = ward_log::leaf_hash(&first_entry[0]).to_string();
         let world = World {
+            first_leaf,
             server,
             users,
             pages,
