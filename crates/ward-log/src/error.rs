@@ -112,4 +112,20 @@ pub enum Error {
     /// A note or checkpoint without a valid signature by the expected key.
     #[error("{0}")]
     Signature(String),
+    /// A checkpoint whose origin is not the name of the key that signs or opens it.
+    #[error("the checkpoint's origin is not the key name {expected}")]
+    Origin {
+        /// The key's name, which the origin must be.
+        expected: String,
+    },
+    /// A stored hash asked for at a level and index the tree of `size` leaves does not reach.
+    #[error("no stored hash {index} at level {level} in a tree of {size} leaves")]
+    StoredHashOutOfRange {
+        /// The tile level.
+        level: u8,
+        /// The index of the hash at that level.
+        index: u64,
+        /// The tree size.
+        size: u64,
+    },
 }

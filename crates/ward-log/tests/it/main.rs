@@ -7,6 +7,8 @@
 //!   every invalid one is refused.
 //! - `properties`: proptest over random trees of up to 300 leaves: every proof verifies, a
 //!   flipped bit anywhere is detected, a proof of the wrong length is a typed error.
+//! - `note`, `checkpoint`: signed notes and checkpoints against Go's sumdb/note and
+//!   transparency-dev/formats test keys, signatures and malformed cases; flipped bits refused.
 //! - `oracle`: roots of random trees against an independent Python implementation
 //!   (`tests/oracles/merkle.py`, hashlib only).
 //!
@@ -17,6 +19,8 @@
 #![allow(clippy::unwrap_used)]
 #![allow(clippy::print_stderr)] // suites report how many cases they ran
 
+mod checkpoint;
+mod note;
 mod oracle;
 mod properties;
 mod reference;
