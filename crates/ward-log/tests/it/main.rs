@@ -9,6 +9,9 @@
 //!   flipped bit anywhere is detected, a proof of the wrong length is a typed error.
 //! - `note`, `checkpoint`: signed notes and checkpoints against Go's sumdb/note and
 //!   transparency-dev/formats test keys, signatures and malformed cases; flipped bits refused.
+//! - `tiles`: logs appended through `tile::Edge` in random batches into memory: tree heads and
+//!   proofs read from tiles equal `Tree`'s, tiles equal C2SP's formula, flipped bits caught,
+//!   paths and entry bundles round-trip.
 //! - `oracle`: roots of random trees against an independent Python implementation
 //!   (`tests/oracles/merkle.py`, hashlib only).
 //!
@@ -24,6 +27,7 @@ mod note;
 mod oracle;
 mod properties;
 mod reference;
+mod tiles;
 mod vectors;
 
 use ward_log::Hash;
