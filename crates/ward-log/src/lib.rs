@@ -7,7 +7,6 @@
 //!   in a tree (§2.1.3).
 //! - [`consistency_proof`] / [`Tree::consistency_proof`] and [`verify_consistency`]: that a
 //!   tree extends an older one, nothing rewritten (§2.1.4).
-//!
 //! - [`tile`]: the log as C2SP tlog tiles: tile paths, tree heads and proofs read from any
 //!   [`tile::TileSource`] (equal to [`Tree`]'s), and [`tile::Edge`], the right edge an appender
 //!   holds to know which tiles a batch of leaves changes; entry bundles.
