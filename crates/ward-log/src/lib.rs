@@ -7,9 +7,17 @@
 //!   in a tree (§2.1.3).
 //! - [`consistency_proof`] / [`Tree::consistency_proof`] and [`verify_consistency`]: that a
 //!   tree extends an older one, nothing rewritten (§2.1.4).
+//! - [`tile`]: the log as C2SP tlog tiles: tile paths, tree heads and proofs read from any
+//!   [`tile::TileSource`] (equal to [`Tree`]'s), and [`tile::Edge`], the right edge an appender
+//!   holds to know which tiles a batch of leaves changes; entry bundles.
+//! - [`note`] and [`Checkpoint`]: C2SP signed notes with Ed25519 keys (byte-compatible with
+//!   Go's `sumdb/note`) and the tlog-checkpoint tree heads they carry.
+//! - [`audit`]: a full audit of a tiled log against its checkpoint, naming the first
+//!   inconsistent entry.
 //!
-//! Pure: no I/O, no async, no panics on any input; every refusal is an [`Error`]. Storage
-//! (tiles), checkpoints and signing are built on top of this crate, not in it.
+//! Pure: no I/O, no async, no panics on any input; every refusal is an [`Error`]. Where tiles
+//! are kept (a database, files, HTTP) is the caller's [`tile::TileSource`]; the only outside
+//! input is the operating system's randomness in [`note::NoteSigner::generate`].
 //!
 //! ```
 //! use ward_log::{Tree, leaf_hash, verify_consistency, verify_inclusion};
@@ -39,7 +47,6 @@
 //! ```
 
 #![deny(missing_docs)]
-#![allow(unused_variables, dead_code, clippy::todo)] // Skeleton: removed when the bodies land.
 #![forbid(unsafe_code)]
 
 pub mod audit;

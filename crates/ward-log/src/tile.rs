@@ -11,10 +11,25 @@
 //!   a batch of leaves and know which tiles changed, without reading anything else.
 //! - [`entry_bundle`] / [`parse_entry_bundle`]: entries as big-endian `u16`-length-prefixed
 //!   records.
+//! - [`MemoryTiles`]: a [`TileSource`] in memory, for tests, benchmarks and small tools.
+//!
+//! How a subtree hash `MTH(D[lo:hi])` comes out of tiles: an aligned range of `2^k` leaves is
+//! the perfect tree over `2^(k mod 8)` consecutive stored hashes of level `⌊k/8⌋`, all in one
+//! tile; any other range splits as RFC 9162 §2.1.1 does. Tiles are read only at the width they
+//! have at the tree size asked for (the rightmost tile of a level is partial, its width the
+//! number of complete hashes of that level in it), so nothing beyond `size` is ever read, and
+//! each call keeps the tiles it read: a proof reads each tile once.
+//!
+//! Why [`Edge::root`] needs nothing but the edge: the tree head combines the complete subtrees
+//! of the size's binary decomposition, one per set bit `k`, starting at `size` rounded down to
+//! a multiple of `2^(k+1)`. At level `L = ⌊k/8⌋` that start is a multiple of `2^(k+1)`, which
+//! divides `256^(L+1)`, so it is at or after the start of the rightmost tile of level `L`
+//! (`size` rounded down to a multiple of `256^(L+1)`), and the subtree ends at or before
+//! `size`: its hashes are all in that level's partial tile.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use crate::hash::{empty_root, node_hash};
 use crate::{Error, Hash};
@@ -23,6 +38,10 @@ use crate::{Error, Hash};
 pub const TILE_HEIGHT: u32 = 8;
 /// Hashes in a full tile.
 pub const TILE_WIDTH: u64 = 256;
+/// The highest tile level C2SP tlog-tiles allows.
+const MAX_LEVEL: u8 = 63;
+/// The most entries in a bundle: one per hash of a level-0 tile.
+const MAX_BUNDLE_ENTRIES: usize = 256;
 
 /// What a tile holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,11 +73,14 @@ impl TileId {
     /// the last prefixed by `x` (`1234067` is `x001/x234/067`).
     #[must_use]
     pub fn path(&self) -> String {
-        let kind = match self.kind {
-            TileKind::Hashes { level } => level.to_string(),
-            TileKind::Entries => "entries".to_owned(),
-        };
-        let mut groups = Vec::new();
+        let mut path = String::from("tile/");
+        match self.kind {
+            TileKind::Hashes { level } => {
+                let _ = write!(path, "{level}/");
+            }
+            TileKind::Entries => path.push_str("entries/"),
+        }
+        let mut groups = Vec::with_capacity(7);
         let mut n = self.index;
         loop {
             groups.push(n % 1000);
@@ -67,19 +89,16 @@ impl TileId {
                 break;
             }
         }
-        let mut index = String::new();
         for (i, group) in groups.iter().rev().enumerate() {
-            if i + 1 < groups.len() {
-                index.push_str(&format!("x{group:03}/"));
-            } else {
-                index.push_str(&format!("{group:03}"));
-            }
+            let _ = match i + 1 == groups.len() {
+                true => write!(path, "{group:03}"),
+                false => write!(path, "x{group:03}/"),
+            };
         }
         if self.is_partial() {
-            format!("tile/{kind}/{index}.p/{}", self.width)
-        } else {
-            format!("tile/{kind}/{index}")
+            let _ = write!(path, ".p/{}", self.width);
         }
+        path
     }
 
     /// Parses a path made by [`TileId::path`]; anything else (leading zeros groups out of
@@ -87,73 +106,62 @@ impl TileId {
     /// [`Error::TilePath`].
     pub fn parse_path(path: &str) -> Result<Self, Error> {
         let bad = |reason| Error::TilePath { reason };
-        if path.len() > 200 {
-            return Err(bad("too long"));
+        // The longest path is `tile/entries/x018/x446/x744/x073/x709/x551/615.p/255`.
+        if path.len() > 64 {
+            return Err(bad("longer than any tile path"));
         }
-        let rest = path.strip_prefix("tile/").ok_or(bad("no tile/ prefix"))?;
-        let (kind, rest) = rest.split_once('/').ok_or(bad("no index"))?;
-        let kind = if kind == "entries" {
-            TileKind::Entries
-        } else {
-            if kind.is_empty() || kind.len() > 2 || !kind.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(bad("the level is not a decimal number"));
-            }
-            if kind.len() > 1 && kind.starts_with('0') {
-                return Err(bad("the level has a leading zero"));
-            }
-            let level: u8 = kind.parse().map_err(|_| bad("the level is not a number"))?;
-            if level > 63 {
-                return Err(bad("the level is above 63"));
-            }
-            TileKind::Hashes { level }
+        let rest = path
+            .strip_prefix("tile/")
+            .ok_or(bad("it does not start with tile/"))?;
+        let (kind, rest) = rest.split_once('/').ok_or(bad("there is no tile index"))?;
+        let kind = match kind {
+            "entries" => TileKind::Entries,
+            level => TileKind::Hashes {
+                level: decimal(level)
+                    .and_then(|l| u8::try_from(l).ok())
+                    .filter(|&l| l <= MAX_LEVEL)
+                    .ok_or(bad(
+                        "the level is not 0 to 63 in decimal without leading zeros",
+                    ))?,
+            },
         };
-        let (index_part, width) = match rest.split_once(".p/") {
-            Some((index, width)) => {
-                if width.is_empty()
-                    || width.len() > 3
-                    || !width.bytes().all(|b| b.is_ascii_digit())
-                    || width.starts_with('0')
-                {
-                    return Err(bad("the width is not a decimal number from 1 to 255"));
-                }
-                let width: u16 = width
-                    .parse()
-                    .map_err(|_| bad("the width is not a number"))?;
-                if width == 0 || u64::from(width) >= TILE_WIDTH {
-                    return Err(bad("a partial tile's width is from 1 to 255"));
-                }
-                (index, width)
-            }
+        let (groups, width) = match rest.split_once(".p/") {
             None => (rest, 256),
+            Some((groups, width)) => (
+                groups,
+                decimal(width)
+                    .and_then(|w| u16::try_from(w).ok())
+                    .filter(|w| (1..256).contains(w))
+                    .ok_or(bad(
+                        "the width is not 1 to 255 in decimal without leading zeros",
+                    ))?,
+            ),
         };
-        let groups: Vec<&str> = index_part.split('/').collect();
-        if groups.len() > 7 {
-            return Err(bad("the index has too many groups"));
-        }
         let mut index: u64 = 0;
-        for (i, group) in groups.iter().enumerate() {
-            let digits = if i + 1 < groups.len() {
-                group
+        let mut groups = groups.split('/').peekable();
+        while let Some(group) = groups.next() {
+            let digits = match groups.peek() {
+                Some(_) => group
                     .strip_prefix('x')
-                    .ok_or(bad("an index group lacks its x"))?
-            } else {
-                group
+                    .ok_or(bad("an index group other than the last lacks its x"))?,
+                None => group,
             };
             if digits.len() != 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(bad("an index group is not three digits"));
             }
             let value: u64 = digits
                 .parse()
-                .map_err(|_| bad("an index group is not a number"))?;
+                .map_err(|_| bad("an index group is not three digits"))?;
             index = index
                 .checked_mul(1000)
                 .and_then(|n| n.checked_add(value))
-                .ok_or(bad("the index is too large"))?;
+                .ok_or(bad("the index does not fit 64 bits"))?;
         }
-        if groups.len() > 1 && groups[0] == "x000" {
-            return Err(bad("the index has a leading zero group"));
+        let tile = Self { kind, index, width };
+        if tile.path() != path {
+            return Err(bad("the index has leading zero groups"));
         }
-        Ok(TileId { kind, index, width })
+        Ok(tile)
     }
 
     /// Whether this is a partial tile (`width < 256`).
@@ -167,31 +175,23 @@ impl TileId {
     /// Used by full audits that fetch the whole tree.
     #[must_use]
     pub fn tiles_for_size(size: u64) -> Vec<TileId> {
-        let mut out = Vec::new();
-        let mut level = 0u8;
-        let mut count = size;
-        while count > 0 && level < 64 {
-            let full = count / TILE_WIDTH;
-            for index in 0..full {
-                out.push(hash_tile(level, index, 256));
+        let mut tiles = Vec::new();
+        for level in 0..=MAX_LEVEL {
+            let count = stored_count(size, level);
+            if count == 0 {
+                break;
             }
-            let rest = count % TILE_WIDTH;
-            if rest > 0 {
-                // rest < 256
-                out.push(hash_tile(level, full, rest as u16));
+            let kind = TileKind::Hashes { level };
+            tiles.extend((0..count / TILE_WIDTH).map(|index| TileId {
+                kind,
+                index,
+                width: 256,
+            }));
+            if !count.is_multiple_of(TILE_WIDTH) {
+                tiles.push(hash_tile(level, count));
             }
-            count /= TILE_WIDTH;
-            level += 1;
         }
-        out
-    }
-}
-
-fn hash_tile(level: u8, index: u64, width: u16) -> TileId {
-    TileId {
-        kind: TileKind::Hashes { level },
-        index,
-        width,
+        tiles
     }
 }
 
@@ -203,156 +203,12 @@ pub trait TileSource {
     fn read_tile(&self, tile: TileId) -> Result<Cow<'_, [u8]>, Error>;
 }
 
-/// Reads stored hashes of a tree of `size` leaves through a source, each tile once.
-struct Reader<'a, S: TileSource> {
-    size: u64,
-    source: &'a S,
-    tiles: RefCell<HashMap<(u8, u64), Vec<Hash>>>,
-}
-
-impl<'a, S: TileSource> Reader<'a, S> {
-    fn new(size: u64, source: &'a S) -> Self {
-        Reader {
-            size,
-            source,
-            tiles: RefCell::default(),
-        }
-    }
-
-    /// Stored hashes `first..first + count` of `level`, all complete at `size`.
-    fn hashes(&self, level: u8, first: u64, count: u64) -> Result<Vec<Hash>, Error> {
-        let complete = if u32::from(level) * TILE_HEIGHT >= 64 {
-            0
-        } else {
-            self.size >> (u32::from(level) * TILE_HEIGHT)
-        };
-        if first.checked_add(count).is_none_or(|end| end > complete) {
-            return Err(Error::SizeBeyondTree {
-                size: first.saturating_add(count),
-                len: complete,
-            });
-        }
-        let mut out = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
-        let mut i = first;
-        while i < first + count {
-            let index = i / TILE_WIDTH;
-            let width = (complete - index * TILE_WIDTH).min(TILE_WIDTH);
-            self.load(level, index, width)?;
-            let tiles = self.tiles.borrow();
-            let tile = &tiles[&(level, index)];
-            let from = usize::try_from(i % TILE_WIDTH).unwrap_or(0);
-            let upto =
-                usize::try_from((first + count - index * TILE_WIDTH).min(width)).unwrap_or(0);
-            out.extend_from_slice(&tile[from..upto]);
-            i = index * TILE_WIDTH + upto as u64;
-        }
-        Ok(out)
-    }
-
-    fn load(&self, level: u8, index: u64, width: u64) -> Result<(), Error> {
-        if self.tiles.borrow().contains_key(&(level, index)) {
-            return Ok(());
-        }
-        // width <= 256
-        let id = hash_tile(level, index, width as u16);
-        let data = self.source.read_tile(id)?;
-        let len = usize::from(id.width) * Hash::LEN;
-        if data.len() < len {
-            return Err(Error::TileMalformed {
-                path: id.path(),
-                reason: format!("{} bytes where {len} are needed", data.len()),
-            });
-        }
-        let hashes = data[..len]
-            .chunks_exact(Hash::LEN)
-            .map(Hash::from_slice)
-            .collect::<Result<Vec<_>, _>>()?;
-        self.tiles.borrow_mut().insert((level, index), hashes);
-        Ok(())
-    }
-
-    /// `MTH(D[lo:hi])`, `lo < hi <= size`.
-    fn mth(&self, lo: u64, hi: u64) -> Result<Hash, Error> {
-        let n = hi - lo;
-        if n.is_power_of_two() && lo.is_multiple_of(n) {
-            let k = n.trailing_zeros();
-            let level = k / TILE_HEIGHT;
-            let span = 1u64 << (level * TILE_HEIGHT);
-            let count = 1u64 << (k % TILE_HEIGHT);
-            // level <= 7 as k < 64.
-            let hashes = self.hashes(level as u8, lo / span, count)?;
-            return Ok(perfect_root(&hashes));
-        }
-        let k = split_point(n);
-        Ok(node_hash(&self.mth(lo, lo + k)?, &self.mth(lo + k, hi)?))
-    }
-
-    fn path(&self, m: u64, lo: u64, hi: u64, proof: &mut Vec<Hash>) -> Result<(), Error> {
-        let n = hi - lo;
-        if n <= 1 {
-            return Ok(());
-        }
-        let k = split_point(n);
-        if m < k {
-            self.path(m, lo, lo + k, proof)?;
-            proof.push(self.mth(lo + k, hi)?);
-        } else {
-            self.path(m - k, lo + k, hi, proof)?;
-            proof.push(self.mth(lo, lo + k)?);
-        }
-        Ok(())
-    }
-
-    fn subproof(
-        &self,
-        m: u64,
-        lo: u64,
-        hi: u64,
-        complete: bool,
-        proof: &mut Vec<Hash>,
-    ) -> Result<(), Error> {
-        let n = hi - lo;
-        if m == n {
-            if !complete {
-                proof.push(self.mth(lo, hi)?);
-            }
-            return Ok(());
-        }
-        let k = split_point(n);
-        if m <= k {
-            self.subproof(m, lo, lo + k, complete, proof)?;
-            proof.push(self.mth(lo + k, hi)?);
-        } else {
-            self.subproof(m - k, lo + k, hi, false, proof)?;
-            proof.push(self.mth(lo, lo + k)?);
-        }
-        Ok(())
-    }
-}
-
-/// The root of a power-of-two number of hashes (a perfect tree).
-fn perfect_root(hashes: &[Hash]) -> Hash {
-    let mut level: Vec<Hash> = hashes.to_vec();
-    while level.len() > 1 {
-        level = level
-            .chunks_exact(2)
-            .map(|pair| node_hash(&pair[0], &pair[1]))
-            .collect();
-    }
-    level.first().copied().unwrap_or_else(empty_root)
-}
-
-/// `k`, the largest power of two smaller than `n`, for `n >= 2`.
-fn split_point(n: u64) -> u64 {
-    1 << (63 - (n - 1).leading_zeros())
-}
-
 /// The tree head of the first `size` leaves, read from tiles.
 pub fn tree_hash(size: u64, source: &impl TileSource) -> Result<Hash, Error> {
-    if size == 0 {
-        return Ok(empty_root());
+    match size {
+        0 => Ok(empty_root()),
+        _ => Reader::new(size, source).subtree(0, size),
     }
-    Reader::new(size, source).mth(0, size)
 }
 
 /// The RFC 9162 inclusion proof of leaf `index` in the tree of `size` leaves, read from tiles;
@@ -365,8 +221,9 @@ pub fn prove_inclusion(
     if index >= size {
         return Err(Error::IndexOutOfRange { index, size });
     }
-    let mut proof = Vec::new();
-    Reader::new(size, source).path(index, 0, size, &mut proof)?;
+    let mut reader = Reader::new(size, source);
+    let mut proof = Vec::with_capacity(64);
+    reader.path(index, 0, size, &mut proof)?;
     Ok(proof)
 }
 
@@ -383,8 +240,8 @@ pub fn prove_consistency(
             new: new_size,
         });
     }
-    let mut proof = Vec::new();
-    if old_size > 0 {
+    let mut proof = Vec::with_capacity(64);
+    if old_size > 0 && old_size < new_size {
         Reader::new(new_size, source).subproof(old_size, 0, new_size, true, &mut proof)?;
     }
     Ok(proof)
@@ -399,8 +256,12 @@ pub fn stored_hash(
     size: u64,
     source: &impl TileSource,
 ) -> Result<Hash, Error> {
-    let hashes = Reader::new(size, source).hashes(level, index, 1)?;
-    Ok(hashes[0])
+    if level > MAX_LEVEL || index >= stored_count(size, level) {
+        return Err(Error::StoredHashOutOfRange { level, index, size });
+    }
+    let mut reader = Reader::new(size, source);
+    let tile = reader.tile(level, index / TILE_WIDTH)?;
+    Ok(tile[(index % TILE_WIDTH) as usize])
 }
 
 /// The right edge of a tiled tree: its size and the hashes of the rightmost tile at every
@@ -408,7 +269,8 @@ pub fn stored_hash(
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Edge {
     size: u64,
-    /// `partial[L]`: the stored hashes of level `L` in its rightmost, not yet full tile.
+    /// `partial[L]`: the stored hashes of level `L` in its rightmost, not yet full tile; one
+    /// entry per level that has at least one stored hash.
     partial: Vec<Vec<Hash>>,
 }
 
@@ -421,18 +283,24 @@ impl Edge {
 
     /// Loads the edge of a tree of `size` leaves: reads the rightmost partial tile of each level.
     pub fn load(size: u64, source: &impl TileSource) -> Result<Self, Error> {
-        let reader = Reader::new(size, source);
         let mut partial = Vec::new();
-        let mut count = size;
-        let mut level = 0u8;
-        while count > 0 {
-            let width = count % TILE_WIDTH;
-            let first = count - width;
-            partial.push(reader.hashes(level, first, width)?);
-            count /= TILE_WIDTH;
-            level += 1;
+        for level in 0..=MAX_LEVEL {
+            let count = stored_count(size, level);
+            if count == 0 {
+                break;
+            }
+            let hashes = match count % TILE_WIDTH {
+                0 => Vec::with_capacity(TILE_WIDTH as usize),
+                _ => {
+                    let tile = hash_tile(level, count);
+                    let mut hashes = decode_tile(tile, &source.read_tile(tile)?)?;
+                    hashes.reserve(TILE_WIDTH as usize - hashes.len());
+                    hashes
+                }
+            };
+            partial.push(hashes);
         }
-        Ok(Edge { size, partial })
+        Ok(Self { size, partial })
     }
 
     /// The number of leaves.
@@ -441,30 +309,29 @@ impl Edge {
         self.size
     }
 
-    /// The tree head, computed from the edge alone.
+    /// The tree head, computed from the edge alone (see the module documentation for why
+    /// that is enough).
     #[must_use]
     pub fn root(&self) -> Hash {
-        // The complete subtrees of the size's binary decomposition, from the right: within
-        // each level's partial tile, the hashes split by the bits of its width.
-        let mut acc: Option<Hash> = None;
-        for hashes in &self.partial {
-            let mut end = hashes.len();
-            // Bits of the width from the lowest: each set bit is a perfect subtree of that
-            // many stored hashes at the end of the remaining run.
-            let mut bit = 1usize;
-            while end > 0 {
-                if end & bit != 0 {
-                    let root = perfect_root(&hashes[end - bit..end]);
-                    acc = Some(match acc {
-                        Some(right) => node_hash(&root, &right),
-                        None => root,
-                    });
-                    end -= bit;
-                }
-                bit <<= 1;
-            }
+        let mut root: Option<Hash> = None;
+        // From the smallest subtree (the rightmost) to the largest: MTH nests to the right.
+        for k in (0..u64::BITS).filter(|k| self.size >> k & 1 == 1) {
+            let level = (k / TILE_HEIGHT) as usize;
+            let start = self.size.checked_shr(k + 1).unwrap_or(0) << (k + 1);
+            let first = (start >> (TILE_HEIGHT as usize * level)) % TILE_WIDTH;
+            let first = first as usize;
+            let hashes = self
+                .partial
+                .get(level)
+                .and_then(|tile| tile.get(first..first + (1 << (k % TILE_HEIGHT))))
+                .expect("the subtrees of the size's bits are in the partial tiles");
+            let subtree = perfect_root(hashes);
+            root = Some(match root {
+                None => subtree,
+                Some(right) => node_hash(&subtree, &right),
+            });
         }
-        acc.unwrap_or_else(empty_root)
+        root.unwrap_or_else(empty_root)
     }
 
     /// Appends leaf hashes; returns every hash tile this changed or created, with its full
@@ -472,209 +339,361 @@ impl Edge {
     /// returned with width 256; a still-partial one with its new width. Writing these tiles
     /// (and the entries) and then the new checkpoint is a complete append.
     pub fn append(&mut self, leaf_hashes: &[Hash]) -> Vec<(TileId, Vec<u8>)> {
-        let mut changed: std::collections::BTreeMap<(u8, u64), Vec<u8>> = Default::default();
+        let mut tiles = Vec::new();
+        let mut touched = vec![false; self.partial.len()];
         for leaf in leaf_hashes {
+            self.size = self
+                .size
+                .checked_add(1)
+                .expect("a log never holds 2^64 leaves");
             let mut hash = *leaf;
-            let mut level = 0usize;
-            let mut count = self.size;
+            let mut level = 0;
             loop {
-                if self.partial.len() <= level {
-                    self.partial.push(Vec::new());
+                if level == self.partial.len() {
+                    self.partial.push(Vec::with_capacity(TILE_WIDTH as usize));
+                    touched.push(false);
                 }
-                // count: stored hashes at this level before this one.
-                let index = count / TILE_WIDTH;
-                self.partial[level].push(hash);
-                let tile = &self.partial[level];
-                let bytes: Vec<u8> = tile.iter().flat_map(|h| h.as_bytes().to_vec()).collect();
-                // level < 64
-                changed.insert((level as u8, index), bytes);
-                if tile.len() as u64 == TILE_WIDTH {
-                    hash = perfect_root(tile);
-                    self.partial[level].clear();
-                    level += 1;
-                    count /= TILE_WIDTH;
-                } else {
+                touched[level] = true;
+                let tile = &mut self.partial[level];
+                tile.push(hash);
+                if tile.len() < TILE_WIDTH as usize {
                     break;
                 }
+                // The tile is full: store it, and its root becomes the next level's hash.
+                let count = stored_count(self.size, level as u8);
+                tiles.push((hash_tile(level as u8, count - 1).full(), to_bytes(tile)));
+                hash = perfect_root(tile);
+                tile.clear();
+                level += 1;
             }
-            self.size += 1;
         }
-        changed
-            .into_iter()
-            .map(|((level, index), bytes)| {
-                // bytes.len() / 32 <= 256
-                let width = (bytes.len() / Hash::LEN) as u16;
-                (hash_tile(level, index, width), bytes)
-            })
-            .collect()
+        for (level, tile) in self.partial.iter().enumerate() {
+            if touched[level] && !tile.is_empty() {
+                let count = stored_count(self.size, level as u8);
+                tiles.push((hash_tile(level as u8, count), to_bytes(tile)));
+            }
+        }
+        tiles.sort_by_key(|(tile, _)| *tile);
+        tiles
     }
 }
 
 /// An entry bundle: each entry as a big-endian `u16` length, then its bytes. Entries longer
-/// than 65,535 bytes are [`Error::EntryTooLong`].
+/// than 65,535 bytes are [`Error::EntryTooLong`]; more than 256 entries (a bundle holds those
+/// of one level-0 tile) are [`Error::EntryBundle`].
 pub fn entry_bundle<'a>(entries: impl IntoIterator<Item = &'a [u8]>) -> Result<Vec<u8>, Error> {
-    let mut out = Vec::new();
-    for entry in entries {
-        let len =
-            u16::try_from(entry.len()).map_err(|_| Error::EntryTooLong { len: entry.len() })?;
-        out.extend_from_slice(&len.to_be_bytes());
-        out.extend_from_slice(entry);
-    }
-    Ok(out)
-}
-
-/// The entries of a bundle; truncated or trailing bytes are [`Error::EntryBundle`].
-pub fn parse_entry_bundle(bundle: &[u8]) -> Result<Vec<&[u8]>, Error> {
-    let mut out = Vec::new();
-    let mut rest = bundle;
-    while !rest.is_empty() {
-        if rest.len() < 2 {
-            return Err(Error::EntryBundle {
-                reason: "a length prefix is cut short",
-            });
-        }
-        let len = usize::from(u16::from_be_bytes([rest[0], rest[1]]));
-        let body = rest.get(2..2 + len).ok_or(Error::EntryBundle {
-            reason: "an entry is cut short",
-        })?;
-        out.push(body);
-        rest = &rest[2 + len..];
-        if out.len() > 256 {
+    let mut bundle = Vec::new();
+    for (n, entry) in entries.into_iter().enumerate() {
+        if n == MAX_BUNDLE_ENTRIES {
             return Err(Error::EntryBundle {
                 reason: "more than 256 entries",
             });
         }
+        let len =
+            u16::try_from(entry.len()).map_err(|_| Error::EntryTooLong { len: entry.len() })?;
+        bundle.extend_from_slice(&len.to_be_bytes());
+        bundle.extend_from_slice(entry);
     }
-    Ok(out)
+    Ok(bundle)
+}
+
+/// The entries of a bundle; truncated or trailing bytes, or more than 256 entries, are
+/// [`Error::EntryBundle`].
+pub fn parse_entry_bundle(bundle: &[u8]) -> Result<Vec<&[u8]>, Error> {
+    let mut entries = Vec::new();
+    let mut rest = bundle;
+    while !rest.is_empty() {
+        if entries.len() == MAX_BUNDLE_ENTRIES {
+            return Err(Error::EntryBundle {
+                reason: "bytes after the 256th entry",
+            });
+        }
+        let [hi, lo, tail @ ..] = rest else {
+            return Err(Error::EntryBundle {
+                reason: "a length prefix is cut short",
+            });
+        };
+        let len = usize::from(u16::from_be_bytes([*hi, *lo]));
+        if tail.len() < len {
+            return Err(Error::EntryBundle {
+                reason: "an entry is cut short",
+            });
+        }
+        let (entry, tail) = tail.split_at(len);
+        entries.push(entry);
+        rest = tail;
+    }
+    Ok(entries)
+}
+
+/// Tiles held in memory, by kind and index, each at the widest version given: a
+/// [`TileSource`] for tests, benchmarks and tools that hold a small log whole.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemoryTiles {
+    tiles: BTreeMap<(TileKind, u64), Vec<u8>>,
+}
+
+impl MemoryTiles {
+    /// No tiles.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Stores a tile (as [`Edge::append`] returns it); a narrower version of a tile already
+    /// held does not replace it, an equal or wider one does.
+    pub fn insert(&mut self, tile: TileId, data: Vec<u8>) {
+        let slot = self.tiles.entry((tile.kind, tile.index)).or_default();
+        if data.len() >= slot.len() {
+            *slot = data;
+        }
+    }
+
+    /// The bytes held for a tile's kind and index, whatever their width.
+    #[must_use]
+    pub fn get(&self, kind: TileKind, index: u64) -> Option<&[u8]> {
+        self.tiles.get(&(kind, index)).map(Vec::as_slice)
+    }
+
+    /// The number of tiles held.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.tiles.len()
+    }
+
+    /// Whether no tile is held.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.tiles.is_empty()
+    }
+}
+
+impl TileSource for MemoryTiles {
+    fn read_tile(&self, tile: TileId) -> Result<Cow<'_, [u8]>, Error> {
+        let want = usize::from(tile.width) * Hash::LEN;
+        match self.tiles.get(&(tile.kind, tile.index)) {
+            Some(data) if data.len() >= want => Ok(Cow::Borrowed(data)),
+            _ => Err(Error::TileMissing { path: tile.path() }),
+        }
+    }
+}
+
+/// A decimal number as tlog-tiles writes them: ASCII digits, no sign, no leading zero.
+fn decimal(text: &str) -> Option<u64> {
+    let canonical = !text.is_empty()
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'));
+    text.parse().ok().filter(|_| canonical)
+}
+
+/// The number of stored hashes at `level` in a tree of `size` leaves: `⌊size / 256^level⌋`.
+fn stored_count(size: u64, level: u8) -> u64 {
+    size.checked_shr(TILE_HEIGHT * u32::from(level))
+        .unwrap_or(0)
+}
+
+/// The tile at `level` that holds stored hash `count - 1`... as it is when the level holds
+/// `count` hashes: index `⌊count / 256⌋`, width `count mod 256` (the partial tile; callers
+/// make it full where the level's tile just filled).
+fn hash_tile(level: u8, count: u64) -> TileId {
+    TileId {
+        kind: TileKind::Hashes { level },
+        index: count / TILE_WIDTH,
+        width: (count % TILE_WIDTH) as u16,
+    }
+}
+
+impl TileId {
+    /// The same tile, full.
+    fn full(self) -> Self {
+        Self { width: 256, ..self }
+    }
+}
+
+/// The first `tile.width` hashes of a tile's bytes.
+fn decode_tile(tile: TileId, data: &[u8]) -> Result<Vec<Hash>, Error> {
+    let want = usize::from(tile.width) * Hash::LEN;
+    let data = data.get(..want).ok_or_else(|| Error::TileMalformed {
+        path: tile.path(),
+        reason: format!("{} bytes where {want} are expected", data.len()),
+    })?;
+    Ok(data
+        .chunks_exact(Hash::LEN)
+        .map(|chunk| Hash::new(chunk.try_into().expect("chunks of 32 bytes")))
+        .collect())
+}
+
+fn to_bytes(hashes: &[Hash]) -> Vec<u8> {
+    hashes.iter().flat_map(|h| *h.as_bytes()).collect()
+}
+
+/// The root of the perfect tree over a power-of-two number of hashes.
+fn perfect_root(hashes: &[Hash]) -> Hash {
+    match hashes {
+        [hash] => *hash,
+        _ => {
+            let (left, right) = hashes.split_at(hashes.len() / 2);
+            node_hash(&perfect_root(left), &perfect_root(right))
+        }
+    }
+}
+
+/// `k`, the largest power of two smaller than `n`, for `n >= 2` (RFC 9162 §2.1.1).
+fn split_point(n: u64) -> u64 {
+    1 << (u64::BITS - 1 - (n - 1).leading_zeros())
+}
+
+/// Reads tiles for one tree size, keeping each tile it read for the rest of the call.
+struct Reader<'s, S> {
+    source: &'s S,
+    size: u64,
+    /// (level, tile index, hashes): a handful per call, so a list beats a map.
+    tiles: Vec<(u8, u64, Vec<Hash>)>,
+}
+
+impl<'s, S: TileSource> Reader<'s, S> {
+    fn new(size: u64, source: &'s S) -> Self {
+        Self {
+            source,
+            size,
+            tiles: Vec::new(),
+        }
+    }
+
+    /// The hashes of tile `index` at `level`, as wide as it is at this size (it must exist).
+    fn tile(&mut self, level: u8, index: u64) -> Result<&[Hash], Error> {
+        let at = match self
+            .tiles
+            .iter()
+            .position(|(l, i, _)| (*l, *i) == (level, index))
+        {
+            Some(at) => at,
+            None => {
+                let count = stored_count(self.size, level);
+                let width = (count - index * TILE_WIDTH).min(TILE_WIDTH);
+                let tile = TileId {
+                    kind: TileKind::Hashes { level },
+                    index,
+                    width: width as u16,
+                };
+                let hashes = decode_tile(tile, &self.source.read_tile(tile)?)?;
+                self.tiles.push((level, index, hashes));
+                self.tiles.len() - 1
+            }
+        };
+        Ok(&self.tiles[at].2)
+    }
+
+    /// `MTH(D[lo:hi])`, `lo < hi <= size`.
+    fn subtree(&mut self, lo: u64, hi: u64) -> Result<Hash, Error> {
+        let n = hi - lo;
+        if n.is_power_of_two() && lo.is_multiple_of(n) {
+            let k = n.trailing_zeros();
+            let level = (k / TILE_HEIGHT) as u8;
+            let first = lo >> (TILE_HEIGHT * u32::from(level));
+            let offset = (first % TILE_WIDTH) as usize;
+            let tile = self.tile(level, first / TILE_WIDTH)?;
+            let hashes = tile
+                .get(offset..offset + (1 << (k % TILE_HEIGHT)))
+                .expect("an aligned subtree below the size lies in one tile");
+            return Ok(perfect_root(hashes));
+        }
+        let k = split_point(n);
+        let left = self.subtree(lo, lo + k)?;
+        let right = self.subtree(lo + k, hi)?;
+        Ok(node_hash(&left, &right))
+    }
+
+    /// RFC 9162 `PATH(m, D[lo:hi])`, `lo <= m < hi`, appended to `proof`.
+    fn path(&mut self, m: u64, lo: u64, hi: u64, proof: &mut Vec<Hash>) -> Result<(), Error> {
+        if hi - lo <= 1 {
+            return Ok(());
+        }
+        let mid = lo + split_point(hi - lo);
+        if m < mid {
+            self.path(m, lo, mid, proof)?;
+            proof.push(self.subtree(mid, hi)?);
+        } else {
+            self.path(m, mid, hi, proof)?;
+            proof.push(self.subtree(lo, mid)?);
+        }
+        Ok(())
+    }
+
+    /// RFC 9162 `SUBPROOF(m, D[lo:hi], complete)`, `lo < m <= hi`, appended to `proof`.
+    fn subproof(
+        &mut self,
+        m: u64,
+        lo: u64,
+        hi: u64,
+        complete: bool,
+        proof: &mut Vec<Hash>,
+    ) -> Result<(), Error> {
+        if m == hi {
+            if !complete {
+                proof.push(self.subtree(lo, hi)?);
+            }
+            return Ok(());
+        }
+        let mid = lo + split_point(hi - lo);
+        if m <= mid {
+            self.subproof(m, lo, mid, complete, proof)?;
+            proof.push(self.subtree(mid, hi)?);
+        } else {
+            self.subproof(m, mid, hi, false, proof)?;
+            proof.push(self.subtree(lo, mid)?);
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Tree, leaf_hash};
 
-    struct Map(HashMap<(u8, u64), Vec<u8>>);
-
-    impl TileSource for Map {
-        fn read_tile(&self, tile: TileId) -> Result<Cow<'_, [u8]>, Error> {
-            let TileKind::Hashes { level } = tile.kind else {
-                return Err(Error::TileMissing { path: tile.path() });
-            };
-            let data = self
-                .0
-                .get(&(level, tile.index))
-                .ok_or_else(|| Error::TileMissing { path: tile.path() })?;
-            Ok(Cow::Borrowed(&data[..usize::from(tile.width) * 32]))
-        }
+    fn id(kind: TileKind, index: u64, width: u16) -> TileId {
+        TileId { kind, index, width }
     }
 
     #[test]
-    fn paths_follow_the_spec() {
-        let cases = [
-            (hash_tile(0, 0, 256), "tile/0/000"),
-            (hash_tile(1, 1_234_067, 256), "tile/1/x001/x234/067"),
-            (hash_tile(3, 5, 17), "tile/3/005.p/17"),
+    fn paths_as_the_spec_spells_them() {
+        let l = |level| TileKind::Hashes { level };
+        for (tile, path) in [
+            (id(l(0), 1_234_067, 256), "tile/0/x001/x234/067"),
+            (id(l(1), 5, 17), "tile/1/005.p/17"),
+            (id(TileKind::Entries, 0, 256), "tile/entries/000"),
+            (id(l(63), 1000, 1), "tile/63/x001/000.p/1"),
             (
-                TileId {
-                    kind: TileKind::Entries,
-                    index: 1000,
-                    width: 1,
-                },
-                "tile/entries/x001/000.p/1",
+                id(TileKind::Entries, u64::MAX, 255),
+                "tile/entries/x018/x446/x744/x073/x709/x551/615.p/255",
             ),
-        ];
-        for (id, path) in cases {
-            assert_eq!(id.path(), path);
-            assert_eq!(TileId::parse_path(path), Ok(id));
-        }
-        for bad in [
-            "tile/0/0",
-            "tile/0/000.p/0",
-            "tile/0/000.p/256",
-            "tile/64/000",
-            "tile/00/000",
-            "tile/0/x000/001",
-            "tile/0/001/002",
-            "tile/0/000/",
-            "tile/entries/000.p/",
-            "tiles/0/000",
         ] {
-            assert!(TileId::parse_path(bad).is_err(), "{bad}");
+            assert_eq!(tile.path(), path);
+            assert_eq!(TileId::parse_path(path), Ok(tile));
         }
     }
 
     #[test]
-    fn tiles_agree_with_the_tree_at_every_size_in_batches() {
-        let mut tree = Tree::new();
-        let mut edge = Edge::new();
-        let mut tiles = Map(HashMap::new());
-        let mut n = 0u64;
-        for batch in [
-            1usize,
-            1,
-            3,
-            250,
-            1,
-            1,
-            300,
-            1000,
-            17,
-            256,
-            65_536 - 1830,
-            2,
-            600,
-        ] {
-            let leaves: Vec<Hash> = (0..batch)
-                .map(|i| leaf_hash(format!("{}", n + i as u64).as_bytes()))
-                .collect();
-            for l in &leaves {
-                tree.push_leaf_hash(*l);
-            }
-            n += batch as u64;
-            for (id, data) in edge.append(&leaves) {
-                let TileKind::Hashes { level } = id.kind else {
-                    unreachable!()
-                };
-                tiles.0.insert((level, id.index), data);
-            }
-            assert_eq!(edge.size(), n);
-            assert_eq!(edge.root(), tree.root(), "edge root at {n}");
-            assert_eq!(
-                tree_hash(n, &tiles).unwrap(),
-                tree.root(),
-                "tiled root at {n}"
-            );
-            assert_eq!(Edge::load(n, &tiles).unwrap(), edge, "edge reloaded at {n}");
-            for index in [0, n / 2, n - 1] {
-                assert_eq!(
-                    prove_inclusion(index, n, &tiles).unwrap(),
-                    tree.inclusion_proof(index, n).unwrap()
-                );
-            }
-            for old in [1, n / 3, n - 1, n] {
-                assert_eq!(
-                    prove_consistency(old, n, &tiles).unwrap(),
-                    tree.consistency_proof(old, n).unwrap(),
-                    "{old} → {n}"
-                );
-            }
-        }
+    fn the_spec_example_sizes() {
+        // 70,000 leaves: 273 full level-0 tiles and one of width 112, one full level-1 tile
+        // and one of width 17, one level-2 tile of width 1.
+        let tiles = TileId::tiles_for_size(70_000);
+        assert_eq!(tiles.len(), 273 + 1 + 1 + 1 + 1);
+        assert_eq!(tiles[273].path(), "tile/0/273.p/112");
+        assert_eq!(tiles[275].path(), "tile/1/001.p/17");
+        assert_eq!(tiles[276].path(), "tile/2/000.p/1");
+        let paths: Vec<String> = TileId::tiles_for_size(256)
+            .iter()
+            .map(TileId::path)
+            .collect();
+        assert_eq!(paths, ["tile/0/000", "tile/1/000.p/1"]);
+        assert!(TileId::tiles_for_size(0).is_empty());
     }
 
     #[test]
-    fn bundles_round_trip_and_refuse_truncation() {
-        let entries: Vec<&[u8]> = vec![b"a", b"", b"ccc"];
-        let bundle = entry_bundle(entries.iter().copied()).unwrap();
-        assert_eq!(parse_entry_bundle(&bundle).unwrap(), entries);
-        for cut in 1..bundle.len() {
-            if cut == 3 || cut == 5 {
-                continue; // on an entry boundary
-            }
-            assert!(parse_entry_bundle(&bundle[..cut]).is_err(), "cut at {cut}");
-        }
-        assert!(matches!(
-            entry_bundle([&vec![0u8; 65_536][..]]),
-            Err(Error::EntryTooLong { len: 65_536 })
-        ));
+    fn split_point_is_the_largest_power_of_two_below() {
+        let got: Vec<u64> = (2..=9).map(split_point).collect();
+        assert_eq!(got, [1, 2, 2, 4, 4, 4, 4, 8]);
+        assert_eq!(split_point(u64::MAX), 1 << 63);
     }
 }

@@ -7,6 +7,11 @@
 //!   every invalid one is refused.
 //! - `properties`: proptest over random trees of up to 300 leaves: every proof verifies, a
 //!   flipped bit anywhere is detected, a proof of the wrong length is a typed error.
+//! - `note`, `checkpoint`: signed notes and checkpoints against Go's sumdb/note and
+//!   transparency-dev/formats test keys, signatures and malformed cases; flipped bits refused.
+//! - `tiles`: logs appended through `tile::Edge` in random batches into memory: tree heads and
+//!   proofs read from tiles equal `Tree`'s, tiles equal C2SP's formula, flipped bits caught,
+//!   paths and entry bundles round-trip.
 //! - `oracle`: roots of random trees against an independent Python implementation
 //!   (`tests/oracles/merkle.py`, hashlib only).
 //!
@@ -17,9 +22,12 @@
 #![allow(clippy::unwrap_used)]
 #![allow(clippy::print_stderr)] // suites report how many cases they ran
 
+mod checkpoint;
+mod note;
 mod oracle;
 mod properties;
 mod reference;
+mod tiles;
 mod vectors;
 
 use ward_log::Hash;
