@@ -187,6 +187,13 @@ impl SecretKey {
             what: "secret key",
             reason: reason.to_owned(),
         };
+        // The key type first, so that another type is named even where ssh-key (built for
+        // Ed25519 only) cannot read the rest.
+        if let Some(algorithm) = private_key_algorithm(bytes)
+            && algorithm != "ssh-ed25519"
+        {
+            return Err(unsupported_key(&algorithm));
+        }
         let mut key = ssh_key::PrivateKey::from_openssh(bytes).map_err(|e| match e {
             ssh_key::Error::AlgorithmUnknown | ssh_key::Error::AlgorithmUnsupported { .. } => {
                 malformed("an unknown key, cipher or key derivation algorithm")
@@ -294,6 +301,31 @@ pub(crate) fn generate(
         public: format!("{public}\n"),
         secret: Zeroizing::new(secret.as_bytes().to_vec()),
     })
+}
+
+/// The key type named in an OpenSSH private key file (`openssh-key-v1`: magic, cipher, kdf,
+/// kdf options, number of keys, then the first public key blob, which starts with its type).
+fn private_key_algorithm(bytes: &[u8]) -> Option<String> {
+    use base64::Engine;
+    let text = std::str::from_utf8(bytes).ok()?;
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(armour_body(text))
+        .ok()?;
+    let rest = raw.strip_prefix(b"openssh-key-v1\0")?;
+    let (_cipher, rest) = ssh_string(rest)?;
+    let (_kdf, rest) = ssh_string(rest)?;
+    let (_kdf_options, rest) = ssh_string(rest)?;
+    let rest = rest.get(4..)?; // the number of keys
+    let (public_blob, _) = ssh_string(rest)?;
+    let (algorithm, _) = ssh_string(public_blob)?;
+    String::from_utf8(algorithm.to_vec()).ok()
+}
+
+/// An SSH `string` (32-bit big-endian length, bytes) and what follows it.
+fn ssh_string(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let len = usize::try_from(u32::from_be_bytes(bytes.get(..4)?.try_into().ok()?)).ok()?;
+    let value = bytes.get(4..4usize.checked_add(len)?)?;
+    Some((value, &bytes[4 + len..]))
 }
 
 /// The base64 of an armoured block, without its BEGIN and END lines and line ends.
