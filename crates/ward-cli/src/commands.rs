@@ -7,8 +7,11 @@ use crate::cli::{Cli, Command};
 mod admin;
 mod audit;
 mod db;
+mod key;
 mod scan;
 mod serve;
+mod sign;
+mod verify;
 mod version;
 
 /// Exit status for usage errors and invalid input, as clap uses for its own.
@@ -25,5 +28,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::run(args),
         Command::Audit(command) => audit::run(command),
         Command::Admin(command) => admin::run(command),
+        Command::Key(command) => key::run(command),
+        Command::Sign(args) => sign::run(args),
+        Command::Verify(args) => verify::run(args),
     }
 }

@@ -6,6 +6,7 @@ mod db;
 mod readme;
 mod scan;
 mod serve;
+mod sign;
 mod version;
 
 use std::process::Command;
