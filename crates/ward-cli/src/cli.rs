@@ -598,7 +598,7 @@ pub(crate) struct SignArgs {
     /// The signature file, when signing one FILE [default: FILE.minisig, FILE.sig or FILE.asc].
     #[arg(short, long, value_name = "PATH")]
     pub(crate) output: Option<PathBuf>,
-    /// minisign's trusted comment, one line [default: timestamp:<unix>\tfile:<name>\thashed].
+    /// minisign's trusted comment, one line [default: timestamp:UNIX_TIME\tfile:NAME\thashed].
     #[arg(long, value_name = "TEXT")]
     pub(crate) trusted_comment: Option<String>,
     /// The SSH signature namespace (what the signature is for; git uses `git`) [default: file].
