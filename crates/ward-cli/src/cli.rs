@@ -49,6 +49,31 @@ pub(crate) enum Command {
     /// rewritten.
     #[command(subcommand)]
     Log(LogCommand),
+    /// Make signing keys for `ward sign`: minisign, SSH or OpenPGP, Ed25519.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Sign files: minisign (.minisig), SSH (.sig) or OpenPGP (.asc) signatures, by the key's
+    /// format.
+    ///
+    /// Each FILE gets its signature next to it, FILE.minisig, FILE.sig or FILE.asc (replaced if
+    /// there), or at --output when there is one FILE. Files are hashed as they are read, so
+    /// any size can be signed. An encrypted key's passphrase is asked on the terminal, or read
+    /// from --passphrase-file.
+    ///
+    /// Exit status: 0 when every file was signed, 2 otherwise (the error says why).
+    #[command(after_long_help = SIGN_HELP)]
+    Sign(SignArgs),
+    /// Verify a file's signature with a public key, in the key's format.
+    ///
+    /// The signature is FILE.minisig, FILE.sig or FILE.asc by the key's format unless
+    /// --signature names it. minisign signatures print the verified trusted comment, as
+    /// minisign does; the untrusted comment is never shown.
+    ///
+    /// Exit status: 0 when the signature is valid; 1 when it is not, with the reason (another
+    /// key made it, the file or the trusted comment was altered, another namespace, an
+    /// algorithm ward does not accept); 2 when an input is missing or malformed.
+    #[command(after_long_help = VERIFY_HELP)]
+    Verify(VerifyArgs),
 }
 
 const ECOSYSTEMS_HELP: &str = "\
@@ -549,6 +574,144 @@ pub(crate) enum RoleArg {
     Reporter,
     /// Invited to single cases.
     Party,
+}
+
+// ---- `ward key`, `ward sign`, `ward verify` ----
+
+/// The signature formats of `ward key generate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SigningFormat {
+    /// minisign 0.11 keys and signatures (`minisign -V` verifies them).
+    Minisign,
+    /// OpenSSH Ed25519 keys and SSH signatures (`ssh-keygen -Y verify`, git).
+    Ssh,
+    /// OpenPGP v4 Ed25519 keys and detached signatures (`gpg --verify`).
+    Openpgp,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeyCommand {
+    /// Generate an Ed25519 key pair: the secret key at PATH (mode 0600), the public key at
+    /// PATH.pub.
+    ///
+    /// PATH defaults by format: ward.key (minisign), ward_ed25519 (ssh, as ssh-keygen names
+    /// keys), ward.pgp (openpgp). Existing files are never replaced unless --force is given.
+    ///
+    /// The secret key is encrypted with a passphrase, asked twice on the terminal, or read
+    /// (its first line) from --passphrase-file / $WARD_PASSPHRASE_FILE for scripts. An empty
+    /// passphrase is refused; --unencrypted writes the key unprotected (minisign -W style), for
+    /// keys kept in a secret store that protects them instead.
+    ///
+    /// minisign keys are encrypted as minisign does (scrypt, 1 GiB of memory: a second or
+    /// more), ssh keys as ssh-keygen does (bcrypt-pbkdf, AES-256-CTR), openpgp keys as gpg
+    /// reads them (iterated and salted S2K, AES-256).
+    ///
+    /// Exit status: 0 when both files were written, 2 otherwise.
+    #[command(after_long_help = KEY_GENERATE_HELP)]
+    Generate(KeyGenerateArgs),
+}
+
+const KEY_GENERATE_HELP: &str = "\
+Examples:
+    ward key generate                                  # ward.key + ward.key.pub (minisign)
+    ward key generate --format ssh --comment release@example.org
+    ward key generate --format openpgp --comment 'Example Releases <security@example.org>'
+    WARD_PASSPHRASE_FILE=/run/secrets/pass ward key generate -o release.key
+    ward key generate --unencrypted -o ci.key          # for a CI secret store";
+
+/// Where a passphrase comes from when there is no terminal to ask on.
+#[derive(Debug, Args)]
+pub(crate) struct PassphraseArgs {
+    /// Read the passphrase from the first line of FILE instead of asking on the terminal.
+    #[arg(long, value_name = "FILE", env = "WARD_PASSPHRASE_FILE")]
+    pub(crate) passphrase_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct KeyGenerateArgs {
+    /// The key's format.
+    #[arg(long, value_enum, default_value_t = SigningFormat::Minisign)]
+    pub(crate) format: SigningFormat,
+    /// The secret key file; the public key goes to PATH.pub [default: ward.key, ward_ed25519
+    /// or ward.pgp by format].
+    #[arg(short, long, value_name = "PATH")]
+    pub(crate) output: Option<PathBuf>,
+    /// Write the secret key without a passphrase.
+    #[arg(long)]
+    pub(crate) unencrypted: bool,
+    /// The key comment (minisign, ssh) or OpenPGP user id (`Name <email>`) [default: none for
+    /// minisign and ssh, `ward release signing key` for openpgp].
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub(crate) comment: String,
+    /// Replace PATH and PATH.pub if they exist.
+    #[arg(long)]
+    pub(crate) force: bool,
+    #[command(flatten)]
+    pub(crate) passphrase: PassphraseArgs,
+}
+
+const SIGN_HELP: &str = "\
+The trusted comment (minisign only) is signed along with the file and shown by minisign -V and
+ward verify; by default it is minisign's: timestamp:<unix time>\tfile:<name>\thashed.
+
+Examples:
+    ward sign --key ward.key ward-1.0.tar.gz           # ward-1.0.tar.gz.minisig
+    ward sign --key ward.key --trusted-comment 'ward 1.0 release' dist/*
+    ward sign --key ward_ed25519 ward-1.0.tar.gz       # .sig, namespace file
+    ward sign --key ward.pgp -o release.asc ward-1.0.tar.gz
+
+Others verify with:
+    minisign -Vm ward-1.0.tar.gz -p ward.key.pub
+    ssh-keygen -Y verify -f allowed_signers -I release@example.org -n file \\
+        -s ward-1.0.tar.gz.sig < ward-1.0.tar.gz
+    gpg --verify ward-1.0.tar.gz.asc ward-1.0.tar.gz";
+
+#[derive(Debug, Args)]
+pub(crate) struct SignArgs {
+    /// The files to sign.
+    #[arg(value_name = "FILE", required = true)]
+    pub(crate) files: Vec<PathBuf>,
+    /// The secret key (minisign, OpenSSH or OpenPGP; the format is recognised).
+    #[arg(long, value_name = "SECRET_KEY")]
+    pub(crate) key: PathBuf,
+    /// The signature file, when signing one FILE [default: FILE.minisig, FILE.sig or FILE.asc].
+    #[arg(short, long, value_name = "PATH")]
+    pub(crate) output: Option<PathBuf>,
+    /// minisign's trusted comment, one line [default: timestamp:UNIX_TIME\tfile:NAME\thashed].
+    #[arg(long, value_name = "TEXT")]
+    pub(crate) trusted_comment: Option<String>,
+    /// The SSH signature namespace (what the signature is for; git uses `git`) [default: file].
+    #[arg(long, value_name = "NS")]
+    pub(crate) namespace: Option<String>,
+    #[command(flatten)]
+    pub(crate) passphrase: PassphraseArgs,
+}
+
+const VERIFY_HELP: &str = "\
+KEY is a minisign public key file (or its base64 line), an OpenSSH public key
+(ssh-ed25519 AAAA... comment), or an OpenPGP public key, armoured or binary (gpg --export).
+OpenPGP signatures by Ed25519 and RSA keys (or their signing subkeys) over SHA-2 and SHA-3 are
+accepted; SHA-1, DSA and ECDSA are refused by name.
+
+Examples:
+    ward verify ward-1.0.tar.gz --key ward.key.pub
+    ward verify ward-1.0.tar.gz --key release.pub --namespace file
+    ward verify ward-1.0.tar.gz --key release.asc --signature ward-1.0.tar.gz.sig";
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    /// The signed file.
+    #[arg(value_name = "FILE")]
+    pub(crate) file: PathBuf,
+    /// The public key (minisign, OpenSSH or OpenPGP; the format is recognised).
+    #[arg(long, value_name = "PUBLIC_KEY")]
+    pub(crate) key: PathBuf,
+    /// The signature file [default: FILE.minisig, FILE.sig or FILE.asc by the key's format].
+    #[arg(long, value_name = "SIG")]
+    pub(crate) signature: Option<PathBuf>,
+    /// The SSH signature namespace required [default: file].
+    #[arg(long, value_name = "NS")]
+    pub(crate) namespace: Option<String>,
 }
 
 #[cfg(test)]

@@ -8,8 +8,11 @@ mod admin;
 mod audit;
 mod db;
 mod log;
+mod key;
 mod scan;
 mod serve;
+mod sign;
+mod verify;
 mod version;
 
 /// Exit status for usage errors and invalid input, as clap uses for its own.
@@ -27,5 +30,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(command) => audit::run(command),
         Command::Admin(command) => admin::run(command),
         Command::Log(command) => log::run(command),
+        Command::Key(command) => key::run(command),
+        Command::Sign(args) => sign::run(args),
+        Command::Verify(args) => verify::run(args),
     }
 }

@@ -16,6 +16,7 @@
 //! | the reference implementations | `$WARD_REFERENCE_DIR`, default `/var/tmp/ward-reference` | `WARD_REQUIRE_REFERENCE=1` |
 //! | Chromium, `chromedriver`, Python's `aiosmtpd` ([`Chromedriver`], [`SmtpCapture`]) | `/usr/bin`, `PATH`, `$WARD_CHROMIUM`, `$WARD_CHROMEDRIVER`, `$WARD_TEST_PYTHON` | `WARD_REQUIRE_BROWSER=1` |
 //! | PostgreSQL | `$WARD_TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432/test` | `WARD_REQUIRE_POSTGRES=1` |
+//! | `minisign`, `ssh-keygen`, `gpg` ([`signing_tool`]) | `PATH` | `WARD_REQUIRE_SIGNING_TOOLS=1` |
 //!
 //! [`require_or_skip`] applies the same rule to any other prerequisite.
 //!
@@ -48,5 +49,6 @@ pub use services::chromedriver::Chromedriver;
 pub use services::postgres::postgres_url;
 pub use services::smtp::{CapturedMail, SmtpCapture};
 pub use services::{
-    OwnedProcess, find_program, free_port, output_of, require_or_skip, required, wait_for_port,
+    OwnedProcess, find_program, free_port, output_of, require_or_skip, required, signing_tool,
+    wait_for_port,
 };

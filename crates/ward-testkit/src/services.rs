@@ -29,6 +29,21 @@ pub fn require_or_skip(variable: &str, available: bool, reason: &str) -> bool {
     available
 }
 
+/// A signing tool the interoperability suites of ward-sign run (`minisign`, `ssh-keygen`,
+/// `gpg`), found in `PATH`; `None` (with the reason printed) when missing, a failure when
+/// `WARD_REQUIRE_SIGNING_TOOLS=1`.
+pub fn signing_tool(name: &str) -> Option<PathBuf> {
+    let found = find_program(&[name]);
+    require_or_skip(
+        "WARD_REQUIRE_SIGNING_TOOLS",
+        found.is_some(),
+        &format!(
+            "{name} is not installed (`.ci/run` installs it: apt-get install minisign openssh-client gnupg)"
+        ),
+    );
+    found
+}
+
 /// Whether `variable` is `1`, i.e. a suite that needs something must not skip.
 pub fn required(variable: &str) -> bool {
     std::env::var(variable).is_ok_and(|v| v == "1")

@@ -4,13 +4,15 @@
 //! a version equals itself, ordering is antisymmetric, displaying a version and parsing it
 //! back gives an equal version, and a range answers membership and displays itself.
 //!
-//! The lockfile readers' checks are in [`lockfile`], the OSV converters' in [`advisory`].
+//! The lockfile readers' checks are in [`lockfile`], the OSV converters' in [`advisory`], the
+//! signature formats' in [`sign`].
 
 // Each target includes all of `common` and uses one part of it.
 #![allow(dead_code)]
 
 pub mod advisory;
 pub mod lockfile;
+pub mod sign;
 
 use std::cmp::Ordering;
 

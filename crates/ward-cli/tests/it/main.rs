@@ -7,6 +7,7 @@ mod log;
 mod readme;
 mod scan;
 mod serve;
+mod sign;
 mod version;
 
 use std::process::Command;
