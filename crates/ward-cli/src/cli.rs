@@ -538,6 +538,27 @@ pub(crate) enum AdminCommand {
     RotateKek(AdminRotateArgs),
     /// Create an account (the password is read from standard input).
     CreateUser(AdminCreateUserArgs),
+    /// Create an API token for an account and print it (once): for a release pipeline's
+    /// `ward log add`, say. The token may do no more than its account's role allows.
+    CreateToken(AdminCreateTokenArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AdminCreateTokenArgs {
+    #[command(flatten)]
+    pub(crate) instance: InstanceArgs,
+    /// The account's login.
+    #[arg(long)]
+    pub(crate) email: String,
+    /// What the token is for, shown on the account page.
+    #[arg(long)]
+    pub(crate) name: String,
+    /// Its scopes (read, write, submit, admin), comma-separated.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub(crate) scope: Vec<String>,
+    /// Days until it expires [default: never].
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub(crate) expires_days: Option<u32>,
 }
 
 #[derive(Debug, Args)]
@@ -712,6 +733,17 @@ pub(crate) struct VerifyArgs {
     /// The SSH signature namespace required [default: file].
     #[arg(long, value_name = "NS")]
     pub(crate) namespace: Option<String>,
+    /// Also prove that this signature is in the transparency log of the ward server at URL
+    /// (registered there with `ward log add`): its checkpoint is checked as `ward log verify
+    /// --quick` does, then the entry's inclusion proof against it.
+    #[arg(long, value_name = "URL")]
+    pub(crate) log: Option<String>,
+    /// The log's verifier key [default: the one pinned on first use].
+    #[arg(long, value_name = "VKEY", requires = "log")]
+    pub(crate) log_key: Option<String>,
+    /// Where pinned log keys and last-seen checkpoints are kept.
+    #[arg(long, env = "WARD_LOG_STATE", value_name = "DIR")]
+    pub(crate) log_state: Option<PathBuf>,
 }
 
 #[cfg(test)]

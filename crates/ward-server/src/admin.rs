@@ -199,6 +199,63 @@ impl Iterator for Pages<'_> {
     }
 }
 
+/// Creates an API token for the account `email` (the operator's way to give a release
+/// pipeline a `write` token for `ward log add`); returns the token, shown once. A token never
+/// gets more than its account's role allows: `authorize` checks both on every request.
+pub fn create_token(
+    state: &AppState,
+    email: &str,
+    name: &str,
+    scopes: Vec<ward_desk::access::TokenScope>,
+    expires_days: Option<u32>,
+) -> anyhow::Result<String> {
+    use base64::Engine as _;
+    let user = state
+        .store
+        .user_by_email(email)
+        .context("reading the account")?
+        .ok_or_else(|| anyhow::anyhow!("no account {email}"))?;
+    if scopes.is_empty() {
+        anyhow::bail!("a token needs at least one scope");
+    }
+    if scopes.contains(&ward_desk::access::TokenScope::Admin) && user.role != Role::Admin {
+        anyhow::bail!("only an admin's token may have the admin scope");
+    }
+    let expires_at = expires_days
+        .map(|days| {
+            state
+                .now()
+                .checked_add(SignedDuration::from_hours(i64::from(days) * 24))
+                .context("the expiry is out of range")
+        })
+        .transpose()?;
+    let token = format!(
+        "{}{}",
+        auth::TOKEN_PREFIX,
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
+    );
+    let new = ward_store::NewApiToken {
+        user: user.id,
+        name: name.to_owned(),
+        token_hash: auth::hash_token(&token),
+        scopes: scopes.clone(),
+        expires_at,
+    };
+    state
+        .store
+        .create_token(
+            &new,
+            &NewEvent {
+                actor: "system".to_owned(),
+                action: "token.create".to_owned(),
+                report: None,
+                detail: serde_json::json!({ "user": user.id.0, "scopes": scopes }).to_string(),
+            },
+        )
+        .context("storing the token")?;
+    Ok(token)
+}
+
 /// What `ward audit verify` found in the transparency log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogVerified {

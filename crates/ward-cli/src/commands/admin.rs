@@ -60,5 +60,32 @@ pub(crate) fn run(command: AdminCommand) -> anyhow::Result<ExitCode> {
             )?;
             Ok(ExitCode::SUCCESS)
         }
+        AdminCommand::CreateToken(args) => {
+            let config = super::serve::instance_config(args.instance, ServeFlags::default())?;
+            super::serve::require_instance(&config)?;
+            let scopes = args
+                .scope
+                .iter()
+                .map(|s| {
+                    s.trim()
+                        .parse::<ward_desk::access::TokenScope>()
+                        .map_err(|_| {
+                            anyhow::anyhow!(
+                                "unknown scope {s:?}; expected read, write, submit or admin"
+                            )
+                        })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let state = ward_server::AppState::open(config)?;
+            let token = ward_server::admin::create_token(
+                &state,
+                &args.email,
+                &args.name,
+                scopes,
+                args.expires_days,
+            )?;
+            writeln!(std::io::stdout().lock(), "{token}")?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

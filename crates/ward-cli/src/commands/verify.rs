@@ -15,6 +15,7 @@ use ward_sign::{Format, PublicKey, Verified, VerifyError, VerifyOptions};
 use crate::cli::VerifyArgs;
 use crate::commands::exit_usage;
 use crate::commands::sign::{read_capped, signature_path};
+use crate::log_client::{LogClient, LogFailure};
 
 pub(crate) fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let key_bytes = read_capped(&args.key, ward_sign::MAX_KEY_BYTES)
@@ -52,7 +53,11 @@ pub(crate) fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
                     writeln!(out, "Good OpenPGP signature by {}", verified.key_id)?;
                 }
             }
-            Ok(ExitCode::SUCCESS)
+            drop(out);
+            match &args.log {
+                Some(url) => prove_logged(&args, url, &signature),
+                None => Ok(ExitCode::SUCCESS),
+            }
         }
         Err(FileError::Input(error)) => Err(error),
         Err(FileError::Verify(error)) => {
@@ -67,6 +72,54 @@ pub(crate) fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
                 ExitCode::FAILURE
             })
         }
+    }
+}
+
+/// `--log`: the signature's entry is in the server's log, proven against a checkpoint that
+/// verifies and extends the last one seen.
+fn prove_logged(args: &VerifyArgs, url: &str, signature: &Path) -> anyhow::Result<ExitCode> {
+    let outcome = (|| {
+        let signature_bytes = read_capped(signature, ward_sign::MAX_SIGNATURE_BYTES)
+            .with_context(|| format!("reading the signature {}", signature.display()))?;
+        let entry = ward_desk::ledger::signature_entry(
+            &crate::commands::log::sha256_file(&args.file)?,
+            &signature_bytes,
+        )
+        .context("the signature is too long to be in a log")?;
+        let client = LogClient::new(url, args.log_key.as_deref(), args.log_state.as_deref())?;
+        if client.pinned_now {
+            writeln!(
+                io::stderr().lock(),
+                "note: first use of this log; pinned its key {}",
+                client.key()
+            )?;
+        }
+        let checked = client.checkpoint()?;
+        let index = client.prove_inclusion(&ward_log::leaf_hash(&entry), &checked)?;
+        client.save(&checked)?;
+        Ok::<_, anyhow::Error>((index, checked))
+    })();
+    match outcome {
+        Ok((index, checked)) => {
+            writeln!(
+                io::stdout().lock(),
+                "Logged: entry {index} of {} (checkpoint size {})",
+                checked.checkpoint.origin,
+                checked.checkpoint.size
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(err) => match err.downcast_ref::<LogFailure>() {
+            Some(failure) => {
+                writeln!(
+                    io::stderr().lock(),
+                    "error: {}: {failure}",
+                    args.file.display()
+                )?;
+                Ok(ExitCode::FAILURE)
+            }
+            None => Err(err),
+        },
     }
 }
 

@@ -3,7 +3,9 @@
 //! as it grows, after its stored entries or tiles are edited on disk, and after its history
 //! forks; `ward audit verify` against the same edits.
 
+use std::io::Write as _;
 use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::serve::{Serving, free_port, get};
@@ -288,4 +290,128 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+#[test]
+fn a_release_signature_is_logged_then_proven_by_ward_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("ward-data");
+    let data_arg = data.to_str().unwrap();
+    let state = dir.path().join("client-state");
+    let state_arg = state.to_str().unwrap();
+
+    // A coordinator and a write token for the release pipeline.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ward"))
+        .args(["admin", "create-user", "--data-dir", data_arg])
+        .args(["--email", "rel@example.org", "--role", "coordinator"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"correct horse battery staple\n")
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    let made = ward(&[
+        "admin",
+        "create-token",
+        "--data-dir",
+        data_arg,
+        "--email",
+        "rel@example.org",
+        "--name",
+        "release pipeline",
+        "--scope",
+        "write",
+        "--expires-days",
+        "30",
+    ]);
+    assert_eq!(made.code, 0, "{made:?}");
+    let token = made.stdout.trim().to_owned();
+    assert!(token.starts_with("ward_"), "{token}");
+
+    // A release, signed with a key made by ward.
+    let key = dir.path().join("release.key");
+    let made = ward(&[
+        "key",
+        "generate",
+        "--format",
+        "minisign",
+        "--unencrypted",
+        "-o",
+        key.to_str().unwrap(),
+    ]);
+    assert_eq!(made.code, 0, "{made:?}");
+    let artifact = dir.path().join("ward-1.0.0.tar.gz");
+    std::fs::write(&artifact, b"the release's bytes").unwrap();
+    let signed = ward(&[
+        "sign",
+        artifact.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+    ]);
+    assert_eq!(signed.code, 0, "{signed:?}");
+    let signature = dir.path().join("ward-1.0.0.tar.gz.minisig");
+    let public = dir.path().join("release.key.pub");
+
+    let serving = Serving::start_with_accounts(dir.path(), free_port());
+    let verify_logged = || {
+        ward(&[
+            "verify",
+            artifact.to_str().unwrap(),
+            "--key",
+            public.to_str().unwrap(),
+            "--log",
+            &serving.base,
+            "--log-state",
+            state_arg,
+        ])
+    };
+    let run = verify_logged();
+    assert_eq!(run.code, 1, "not logged yet: {run:?}");
+    assert!(
+        run.stdout
+            .contains("Signature and comment signature verified"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("never registered"), "{}", run.stderr);
+
+    let add = Command::new(env!("CARGO_BIN_EXE_ward"))
+        .args(["log", "add", signature.to_str().unwrap(), "--file"])
+        .arg(&artifact)
+        .args(["--url", &serving.base, "--state-dir", state_arg])
+        .env("WARD_TOKEN", &token)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&add.stdout);
+    assert!(add.status.success(), "{add:?}");
+    assert!(stdout.contains("as entry"), "{stdout}");
+
+    let run = verify_logged();
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("Logged: entry"), "{}", run.stdout);
+
+    // The same signature over other bytes fails before the log is asked.
+    std::fs::write(&artifact, b"the release's bytes, altered").unwrap();
+    let run = verify_logged();
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(!run.stdout.contains("Logged"), "{}", run.stdout);
+
+    // A token without the write scope is refused.
+    let refused = Command::new(env!("CARGO_BIN_EXE_ward"))
+        .args(["log", "add", signature.to_str().unwrap(), "--file"])
+        .arg(&artifact)
+        .args(["--url", &serving.base, "--state-dir", state_arg])
+        .env("WARD_TOKEN", "ward_not-a-token")
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("401"),
+        "{refused:?}"
+    );
+    assert_eq!(serving.stop().code(), Some(0));
 }

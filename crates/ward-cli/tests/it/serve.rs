@@ -25,6 +25,15 @@ impl Serving {
 
     /// [`Serving::start`] on a given port (a second instance at the same URL).
     pub(crate) fn start_on(dir: &Path, port: u16) -> Serving {
+        Serving::spawn(dir, port, true)
+    }
+
+    /// [`Serving::start_on`] of an instance that has accounts (so no setup link is printed).
+    pub(crate) fn start_with_accounts(dir: &Path, port: u16) -> Serving {
+        Serving::spawn(dir, port, false)
+    }
+
+    fn spawn(dir: &Path, port: u16, expect_setup_link: bool) -> Serving {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ward"))
             .arg("serve")
             .current_dir(dir)
@@ -35,8 +44,8 @@ impl Serving {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        // Every start in these tests is of an instance without accounts, so the setup link is
-        // printed, and its last line ends what ward prints before serving.
+        // An instance without accounts prints the setup link (with accounts, the data line is
+        // the last), and its last line ends what ward prints before serving.
         let stdout = BufReader::new(child.stdout.take().unwrap());
         let mut base = None;
         let mut setup_link = None;
@@ -48,7 +57,9 @@ impl Serving {
             if let Some((_, link)) = line.split_once("create the admin account at ") {
                 setup_link = Some(link.trim().to_owned());
             }
-            if line.contains("the link works once") {
+            if line.contains("the link works once")
+                || (!expect_setup_link && line.starts_with("  data: "))
+            {
                 break;
             }
         }
