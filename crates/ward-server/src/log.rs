@@ -360,7 +360,7 @@ pub(crate) async fn add_signature(
 
 /// A 32-byte hash from 64 hex digits (either case).
 fn parse_hex_hash(text: &str) -> Option<Hash> {
-    if text.len() != 64 || !text.is_ascii() {
+    if text.len() != 64 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     let mut out = [0u8; 32];
