@@ -241,10 +241,7 @@ pub(crate) async fn inclusion(
             Ok(Some(InclusionProof {
                 index,
                 tree_size: size,
-                hashes: hashes
-                    .iter()
-                    .map(|h| STANDARD.encode(h.as_bytes()))
-                    .collect(),
+                hashes: encode_hashes(&hashes),
             }))
         })
         .await?;
@@ -277,10 +274,7 @@ pub(crate) async fn consistency(
             Ok(Some(ConsistencyProof {
                 old_size: old,
                 new_size: new,
-                hashes: hashes
-                    .iter()
-                    .map(|h| STANDARD.encode(h.as_bytes()))
-                    .collect(),
+                hashes: encode_hashes(&hashes),
             }))
         })
         .await?;
@@ -356,6 +350,14 @@ pub(crate) async fn add_signature(
         checkpoint: appended.head.checkpoint,
     };
     Ok((StatusCode::CREATED, Json(logged)).into_response())
+}
+
+/// A proof's hashes as JSON carries them: standard base64.
+fn encode_hashes(hashes: &[Hash]) -> Vec<String> {
+    hashes
+        .iter()
+        .map(|h| STANDARD.encode(h.as_bytes()))
+        .collect()
 }
 
 /// A 32-byte hash from 64 hex digits (either case).

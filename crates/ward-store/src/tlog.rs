@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use ward_log::tile::{Edge, TILE_WIDTH, TileId, TileKind, TileSource};
+use ward_log::tile::{Edge, MemoryTiles, TILE_WIDTH, TileId, TileKind, TileSource};
 use ward_log::{Hash, leaf_hash};
 
 use crate::{Error, LogAppended, LogHead, Result, SignCheckpoint};
@@ -74,23 +74,20 @@ pub(crate) fn append(
     sign: SignCheckpoint<'_>,
 ) -> Result<LogAppended> {
     let head = tx.lock_head()?;
-    let mut edge_tiles = HashMap::new();
+    // The edge's tiles, read in this transaction; one missing or too short is reported by
+    // `Edge::load` with its path.
+    let mut edge_tiles = MemoryTiles::new();
     for (level, index, width) in edge_tiles_of(head.size) {
-        let data = tx.tile(level, index)?.ok_or_else(|| {
-            Error::Corrupt(format!(
-                "the log's tile {level}/{index} is missing below its size {}",
-                head.size
-            ))
-        })?;
-        if data.len() < usize::from(width) * Hash::LEN {
-            return Err(Error::Corrupt(format!(
-                "the log's tile {level}/{index} is shorter than its size {} needs",
-                head.size
-            )));
+        if let Some(data) = tx.tile(level, index)? {
+            let id = TileId {
+                kind: TileKind::Hashes { level },
+                index,
+                width,
+            };
+            edge_tiles.insert(id, data);
         }
-        edge_tiles.insert((level, index), data);
     }
-    let mut edge = Edge::load(head.size, &MapSource(&edge_tiles)).map_err(log_corrupt)?;
+    let mut edge = Edge::load(head.size, &edge_tiles).map_err(log_corrupt)?;
 
     let leaves: Vec<Hash> = entries.iter().map(|e| leaf_hash(&e.data)).collect();
     let first = head.size;
@@ -147,27 +144,6 @@ fn edge_tiles_of(size: u64) -> Vec<(u8, u64, u16)> {
 
 fn log_corrupt(err: ward_log::Error) -> Error {
     Error::Corrupt(format!("the log's tiles: {err}"))
-}
-
-/// Tiles already read, by (level, index).
-struct MapSource<'a>(&'a HashMap<(u8, u64), Vec<u8>>);
-
-impl TileSource for MapSource<'_> {
-    fn read_tile(&self, tile: TileId) -> std::result::Result<Cow<'_, [u8]>, ward_log::Error> {
-        let TileKind::Hashes { level } = tile.kind else {
-            return Err(ward_log::Error::TileMissing { path: tile.path() });
-        };
-        match self.0.get(&(level, tile.index)) {
-            Some(data) if data.len() >= usize::from(tile.width) * Hash::LEN => {
-                Ok(Cow::Borrowed(&data[..usize::from(tile.width) * Hash::LEN]))
-            }
-            Some(_) => Err(ward_log::Error::TileMalformed {
-                path: tile.path(),
-                reason: "shorter than its width".to_owned(),
-            }),
-            None => Err(ward_log::Error::TileMissing { path: tile.path() }),
-        }
-    }
 }
 
 /// Tiles read, by (level, index).
